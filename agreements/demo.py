@@ -1,0 +1,42 @@
+"""Demo data of the agreements app: parties, the framework and the demo accounts."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from . import services
+from .models import Party
+
+DEMO_PASSWORD = "kerkrade-demo"  # noqa: S105 - documented demo password, created only by load_demo
+
+
+def _read(path: Path) -> dict:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def load(fixtures_dir: Path) -> list[str]:
+    """Load parties, frameworks and accounts; returns a line per thing loaded, for the command."""
+    report = []
+    parties = services.parties_upsert(rows=_read(fixtures_dir / "parties.toml")["parties"])
+    report.append(f"{len(parties)} partijen")
+    for path in sorted(fixtures_dir.glob("framework_*.toml")):
+        framework = services.framework_import(data=_read(path))
+        report.append(f"kader {framework.title}")
+    accounts = _read(fixtures_dir / "accounts.toml")["accounts"]
+    by_slug = {party.slug: party for party in Party.objects.all()}
+    for row in accounts:
+        services.account_ensure(
+            username=row["username"],
+            password=DEMO_PASSWORD,
+            party=by_slug[row["party"]] if row.get("party") else None,
+            role=row.get("role", "member"),
+            first_name=row.get("first_name", ""),
+            last_name=row.get("last_name", ""),
+            email=row.get("email", ""),
+            job_title=row.get("job_title", ""),
+            is_superuser=row.get("is_superuser", False),
+        )
+    report.append(f"{len(accounts)} demo-accounts (wachtwoord {DEMO_PASSWORD})")
+    return report

@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+
+from kerkrade_pa.pdf import render_pdf
+
+from . import selectors
+from .access import get_framework_for_user, visible_frameworks
+from .forms import TargetFilterForm
+
+
+@login_required
+def framework_list(request: HttpRequest) -> HttpResponse:
+    frameworks = visible_frameworks(request.user).order_by("-period_start")
+    return render(request, "agreements/framework_list.html", {"frameworks": frameworks})
+
+
+@login_required
+def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    context = {
+        "framework": framework,
+        "themes": selectors.framework_themes(framework),
+        "parties": selectors.framework_parties(framework),
+        "signatories": selectors.framework_signatories(framework),
+        "process_steps": selectors.framework_process_steps(framework),
+    }
+    return render(request, "agreements/framework_detail.html", context)
+
+
+@login_required
+def agreement_detail(request: HttpRequest, slug: str, theme: int, number: int) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    agreement = selectors.framework_agreement(framework, theme_number=theme, number=number)
+    previous, following = selectors.agreement_neighbours(agreement)
+    context = {
+        "framework": framework,
+        "agreement": agreement,
+        "previous": previous,
+        "following": following,
+    }
+    return render(request, "agreements/agreement_detail.html", context)
+
+
+@login_required
+def target_list(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    form = TargetFilterForm(request.GET or None, framework=framework)
+    theme = party = None
+    if form.is_valid():
+        theme = form.cleaned_data["theme"]
+        party = form.cleaned_data["party"]
+    targets = selectors.framework_targets(framework, theme=theme, party=party)
+    template = "agreements/target_list.html"
+    if request.htmx:
+        template += "#target-table"
+    context = {"framework": framework, "form": form, "targets": targets}
+    return render(request, template, context)
+
+
+@login_required
+def framework_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    context = {
+        "framework": framework,
+        "themes": selectors.framework_themes(framework),
+        "parties": selectors.framework_parties(framework),
+        "signatories": selectors.framework_signatories(framework),
+        "process_steps": selectors.framework_process_steps(framework),
+    }
+    pdf = render_pdf("agreements/print/framework.html", context)
+    filename = f"{slugify(framework.title)}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Last-Modified"] = timezone.now().strftime("%a, %d %b %Y %H:%M:%S GMT")
+    return response

@@ -1,0 +1,11 @@
+"""Celery application. With REDIS_URL unset, settings make every task run eagerly in-process."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kerkrade_pa.settings")
+
+app = Celery("kerkrade_pa")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
