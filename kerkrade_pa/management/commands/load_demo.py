@@ -1,15 +1,19 @@
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from agreements import demo as agreements_demo
+# Each app that has demo data offers `<app>.demo.load(fixtures_dir) -> list[str]`; they run in
+# this order because later apps build on earlier ones (the cycle needs the framework).
+DEMO_APPS = ["agreements", "housing_stock", "cycle"]
 
 
 class Command(BaseCommand):
     help = (
-        "Load the Kerkrade framework, its reference data and the demo accounts "
+        "Load the Kerkrade framework, stock tables, reference data, cycle and the demo accounts "
         "(all with password kerkrade-demo). Running it twice changes nothing."
     )
 
@@ -23,7 +27,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         fixtures_dir = Path(options["fixtures"])
         with transaction.atomic():
-            report = agreements_demo.load(fixtures_dir)
-        for line in report:
-            self.stdout.write(f"- {line}")
+            for app in DEMO_APPS:
+                if find_spec(f"{app}.demo") is None:
+                    continue
+                for line in import_module(f"{app}.demo").load(fixtures_dir):
+                    self.stdout.write(f"- {line}")
         self.stdout.write(self.style.SUCCESS("Demo-gegevens geladen."))
