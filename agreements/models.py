@@ -198,6 +198,11 @@ class Target(models.Model):
         PERIOD_COUNT = "period_count", _("Aantal over de periode")
         END_STATE = "end_state", _("Eindtoestand")
 
+    class Scope(models.TextChoices):
+        LOCAL = "lokaal", _("Lokaal")
+        REGIONAL = "regionaal", _("Regionaal")
+        NATIONAL = "landelijk", _("Landelijk")
+
     class Direction(models.TextChoices):
         AT_LEAST = "at_least", _("ten minste")
         AT_MOST = "at_most", _("ten hoogste")
@@ -224,6 +229,14 @@ class Target(models.Model):
         help_text=_("Alleen bij een bandbreedte: de bovenkant."),
     )
     unit = models.CharField(_("eenheid"), max_length=120, blank=True)
+    scope = models.CharField(
+        _("schaal"),
+        max_length=20,
+        choices=Scope.choices,
+        default=Scope.LOCAL,
+        help_text=_("Landelijke en regionale doelen staan in het kader als context, niet als "
+                    "lokale toezegging."),
+    )
     per_year = models.BooleanField(_("per jaar"), default=False)
     baseline_value = models.DecimalField(
         _("nulmeting"), max_digits=14, decimal_places=2, null=True, blank=True

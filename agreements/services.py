@@ -198,6 +198,7 @@ def _import_agreements(
                     "value": _decimal(target_row.get("value")),
                     "value_max": _decimal(target_row.get("value_max")),
                     "unit": target_row.get("unit", ""),
+                    "scope": target_row.get("scope", Target.Scope.LOCAL),
                     "per_year": target_row.get("per_year", False),
                     "baseline_value": _decimal(target_row.get("baseline_value")),
                     "baseline_date": _date(target_row.get("baseline_date")),

@@ -833,3 +833,19 @@ def test_seed_yearly_goal_is_a_per_year_target(framework, low, high, unit):
     item = Target.objects.get(agreement__theme__framework=framework, unit=unit)
     assert item.per_year
     assert (item.value, item.value_max) == (low, high)
+
+
+NATIONAL_TARGETS = {"co2-reductie-2030", "co2-reductie-2050", "gasloos-2050", "gasloos-aedes-2022"}
+
+
+@pytest.mark.parametrize("code", sorted(NATIONAL_TARGETS))
+def test_national_goals_are_context_not_local_commitments(framework, code):
+    assert target(framework, code).scope == Target.Scope.NATIONAL
+
+
+def test_every_other_target_is_a_local_commitment(framework):
+    local = Target.objects.filter(agreement__theme__framework=framework).exclude(
+        code__in=NATIONAL_TARGETS
+    )
+    assert local.exists()
+    assert set(local.values_list("scope", flat=True)) == {Target.Scope.LOCAL}
