@@ -8,10 +8,16 @@ class TargetFilterForm(forms.Form):
     """Filters of the targets table. Invalid choices are ignored rather than refused."""
 
     theme = forms.ModelChoiceField(
-        label=_("Thema"), queryset=Theme.objects.none(), required=False, empty_label=_("Alle thema's")
+        label=_("Thema"),
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label=_("Alle thema's"),
     )
     party = forms.ModelChoiceField(
-        label=_("Partij"), queryset=Party.objects.none(), required=False, empty_label=_("Alle partijen")
+        label=_("Partij"),
+        queryset=Party.objects.none(),
+        required=False,
+        empty_label=_("Alle partijen"),
     )
 
     def __init__(self, *args, framework: Framework, **kwargs):

@@ -67,7 +67,10 @@ class Membership(models.Model):
     )
     role = models.CharField(_("rol"), max_length=32, choices=Role.choices, default=Role.MEMBER)
     job_title = models.CharField(
-        _("functie"), max_length=120, blank=True, help_text=_("Bijvoorbeeld: wethouder, bestuurder.")
+        _("functie"),
+        max_length=120,
+        blank=True,
+        help_text=_("Bijvoorbeeld: wethouder, bestuurder."),
     )
 
     class Meta:
@@ -105,7 +108,9 @@ class Framework(models.Model):
     parties = models.ManyToManyField(Party, verbose_name=_("partijen"), related_name="+")
     introduction = models.TextField(_("inleiding"), blank=True)
     highlights = models.TextField(
-        _("kernpunten"), blank=True, help_text=_("De samenvatting op één pagina, één punt per regel.")
+        _("kernpunten"),
+        blank=True,
+        help_text=_("De samenvatting op één pagina, één punt per regel."),
     )
     appendix = models.TextField(_("bijlage"), blank=True)
     agreed_on = models.DateField(_("overeenstemming bereikt op"), null=True, blank=True)
@@ -219,7 +224,9 @@ class Target(models.Model):
     direction = models.CharField(
         _("richting"), max_length=20, choices=Direction.choices, default=Direction.EXACTLY
     )
-    value = models.DecimalField(_("doelwaarde"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("doelwaarde"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     value_max = models.DecimalField(
         _("bovengrens"),
         max_digits=14,
@@ -234,8 +241,10 @@ class Target(models.Model):
         max_length=20,
         choices=Scope.choices,
         default=Scope.LOCAL,
-        help_text=_("Landelijke en regionale doelen staan in het kader als context, niet als "
-                    "lokale toezegging."),
+        help_text=_(
+            "Landelijke en regionale doelen staan in het kader als context, niet als "
+            "lokale toezegging."
+        ),
     )
     per_year = models.BooleanField(_("per jaar"), default=False)
     baseline_value = models.DecimalField(
@@ -307,7 +316,9 @@ class ProcessStep(models.Model):
         verbose_name_plural = _("processtappen")
         ordering = ["framework", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "order"], name="process_step_order_unique"),
+            models.UniqueConstraint(
+                fields=["framework", "order"], name="process_step_order_unique"
+            ),
         ]
 
     def __str__(self) -> str:

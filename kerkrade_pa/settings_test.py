@@ -7,7 +7,9 @@ PostgreSQL and Redis while a laptop without them uses SQLite and eager tasks.
 import os
 
 os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123"
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 

@@ -30,7 +30,7 @@ def agreement_text(text: str, heading_level: int = 3) -> SafeString:
         if not lines:
             continue
         if lines[0].startswith("## "):
-            parts.append(f"<h{level} class=\"pa-text-heading\">{escape(lines[0][3:])}</h{level}>")
+            parts.append(f'<h{level} class="pa-text-heading">{escape(lines[0][3:])}</h{level}>')
             lines = lines[1:]
             if not lines:
                 continue
