@@ -9,6 +9,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("kaders/", include("agreements.urls")),
+    path("voorraad/", include("housing_stock.urls")),
+    path("cyclus/", include("cycle.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

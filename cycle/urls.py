@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cycle"
+
+urlpatterns = [
+    path("", views.year_list, name="year-list"),
+    path("<int:pk>/", views.year_detail, name="year-detail"),
+    path("<int:pk>/mijlpaal/nieuw/", views.milestone_add, name="milestone-add"),
+    path("mijlpaal/<int:pk>/", views.milestone_edit, name="milestone-edit"),
+    path("mijlpaal/<int:pk>/gereed/", views.milestone_done, name="milestone-done"),
+    path("<int:pk>/bod/", views.my_bid, name="my-bid"),
+    path("<int:pk>/bod/nieuw/", views.bid_start, name="bid-start"),
+    path("<int:pk>/bod/sjabloon.xlsx", views.bid_template, name="bid-template"),
+    path("<int:pk>/bod/upload/", views.bid_upload, name="bid-upload"),
+    path("bod/<int:pk>/", views.bid_detail, name="bid-detail"),
+    path("bod/<int:pk>/bewerken/", views.bid_edit, name="bid-edit"),
+    path("bod/<int:pk>/indienen/", views.bid_submit, name="bid-submit"),
+    path("bod/<int:pk>/pdf/", views.bid_pdf, name="bid-pdf"),
+    path("bod/<int:pk>/vergelijk/", views.bid_compare, name="bid-compare"),
+    path("kader/<slug:slug>/sommen/", views.sums, name="sums"),
+    path("instellingen/", views.preferences, name="preferences"),
+    path("agenda/<str:token>.ics", views.feed, name="feed"),
+]

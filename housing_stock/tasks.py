@@ -1,0 +1,11 @@
+"""Celery tasks of the housing stock: thin, taking primary keys, calling a service."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def stock_import_run(import_id: int) -> None:
+    """Process a large upload in the background; a retry of a finished import does nothing."""
+    services.stock_import_process(import_id=import_id)
