@@ -12,24 +12,28 @@ from django.http import Http404
 
 from .models import Framework, Membership, Party
 
+_MEMBERSHIP_CACHE = "_pa_membership"
+
+
+def user_membership(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
+    """The user's membership with its party, fetched once per request (one query)."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, _MEMBERSHIP_CACHE):
+        membership = Membership.objects.select_related("party").filter(user_id=user.pk).first()
+        setattr(user, _MEMBERSHIP_CACHE, membership)
+    return getattr(user, _MEMBERSHIP_CACHE)
+
 
 def user_party(user: AbstractBaseUser | AnonymousUser) -> Party | None:
     """The party the user belongs to, or None (anonymous, or no membership yet)."""
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.membership.party
-    except Membership.DoesNotExist:
-        return None
+    membership = user_membership(user)
+    return membership.party if membership else None
 
 
 def user_role(user: AbstractBaseUser | AnonymousUser) -> str | None:
-    if not user.is_authenticated:
-        return None
-    try:
-        return user.membership.role
-    except Membership.DoesNotExist:
-        return None
+    membership = user_membership(user)
+    return membership.role if membership else None
 
 
 def visible_frameworks(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Framework]:

@@ -128,6 +128,7 @@ class TargetAdmin(admin.ModelAdmin):
     list_select_related = ["agreement__theme"]
     filter_horizontal = ["parties"]
 
+
 admin.site.site_header = _("Prestatieafspraken – beheer")
 admin.site.site_title = _("Prestatieafspraken")
 admin.site.index_title = _("Beheer")

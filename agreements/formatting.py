@@ -13,7 +13,8 @@ def format_number(value: Decimal | int | float | None) -> str:
     """A number the Dutch way: thousands with a dot, decimals with a comma, no trailing zeros."""
     if value is None:
         return ""
-    number = Decimal(value)
+    # str() first: Decimal(0.1) would carry the float's binary noise into the output.
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if number == number.to_integral_value():
         digits, decimals = f"{int(number):,}", ""
     else:
@@ -25,9 +26,15 @@ def format_number(value: Decimal | int | float | None) -> str:
 
 
 def format_money(value: Decimal | int | None) -> str:
+    """Whole amounts without cents (€ 190.000), other amounts with two (€ 1.234,50)."""
     if value is None:
         return ""
-    return f"€ {format_number(value)}"
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return f"€ {format_number(number)}"
+    whole, cents = f"{abs(number):.2f}".split(".")
+    sign = "-" if number < 0 else ""
+    return f"€ {sign}{format_number(int(whole))},{cents}"
 
 
 _SYMBOL = {
@@ -55,7 +62,12 @@ def describe_target(target: Target) -> str:
     if target.kind == Target.Kind.RANGE:
         number = f"{format_number(target.value)}-{format_number(target.value_max)}"
         return _with_unit(number, unit)
-    symbol = _SYMBOL.get(target.direction, "")
+    if target.kind == Target.Kind.MAX_SHARE:
+        symbol = _SYMBOL[Target.Direction.AT_MOST]
+    elif target.kind == Target.Kind.MIN_SHARE:
+        symbol = _SYMBOL[Target.Direction.AT_LEAST]
+    else:
+        symbol = _SYMBOL.get(target.direction, "")
     return symbol + _with_unit(format_number(target.value), unit)
 
 

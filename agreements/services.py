@@ -110,7 +110,7 @@ def framework_import(*, data: Mapping[str, Any]) -> Framework:
     framework, _ = Framework.objects.update_or_create(
         slug=meta["slug"],
         defaults={
-            "municipality": by_slug[meta["municipality"]],
+            "municipality": _parties([meta["municipality"]], by_slug)[0],
             "title": meta["title"],
             "period_start": meta["period_start"],
             "period_end": meta["period_end"],
@@ -166,7 +166,7 @@ def framework_import(*, data: Mapping[str, Any]) -> Framework:
             defaults={
                 "name": row["name"],
                 "job_title": row["job_title"],
-                "party": by_slug[row["party"]] if row.get("party") else None,
+                "party": _parties([row["party"]], by_slug)[0] if row.get("party") else None,
             },
         )
         signatory_orders.append(order)

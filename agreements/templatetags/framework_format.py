@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -34,9 +36,12 @@ def agreement_text(text: str, heading_level: int = 3) -> SafeString:
             lines = lines[1:]
             if not lines:
                 continue
-        if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{escape(line[2:])}</li>" for line in lines)
-            parts.append(f'<ul class="utrecht-unordered-list">{items}</ul>')
-        else:
-            parts.append(f'<p class="utrecht-paragraph">{escape(" ".join(lines))}</p>')
+        # A block may open with a line of text and go on with a list ("Plannen:\n- a\n- b").
+        for is_list, group in groupby(lines, key=lambda line: line.startswith("- ")):
+            group = list(group)
+            if is_list:
+                items = "".join(f"<li>{escape(line[2:])}</li>" for line in group)
+                parts.append(f'<ul class="utrecht-unordered-list">{items}</ul>')
+            else:
+                parts.append(f'<p class="utrecht-paragraph">{escape(" ".join(group))}</p>')
     return mark_safe("\n".join(parts))  # noqa: S308 - every piece above is escaped
