@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 
 from kerkrade_pa.pdf import render_pdf
@@ -54,10 +55,13 @@ def target_list(request: HttpRequest, slug: str) -> HttpResponse:
         party = form.cleaned_data["party"]
     targets = selectors.framework_targets(framework, theme=theme, party=party)
     template = "agreements/target_list.html"
-    if request.htmx:
+    # A history restore (Back after a filter) needs the whole page, not the fragment.
+    if request.htmx and not request.htmx.history_restore_request:
         template += "#target-table"
     context = {"framework": framework, "form": form, "targets": targets}
-    return render(request, template, context)
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

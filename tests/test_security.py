@@ -428,3 +428,13 @@ def test_a_used_password_reset_link_does_not_work_twice(demo, client):
     response = Client().get(link, follow=True)
 
     assert 'name="new_password1"' not in response.content.decode()
+
+
+def test_missing_page_is_a_dutch_404_page(client_for):
+    from tests.factories import MembershipFactory
+
+    user = MembershipFactory().user
+    response = client_for(user).get("/kaders/bestaat-niet/")
+
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()

@@ -371,6 +371,22 @@ def test_target_list_with_htmx_is_only_the_table_fragment(two_theme_framework):
     assert shown_labels(response) == {"Doel-alfa-genoemd", "Doel-alfa-verantwoordelijk"}
 
 
+def test_target_list_tells_caches_that_it_varies_on_htmx(two_theme_framework):
+    """Otherwise a browser may show the bare fragment when the user comes back to the URL."""
+    response = two_theme_framework["client"].get(two_theme_framework["url"])
+
+    assert "HX-Request" in response["Vary"]
+
+
+def test_back_button_history_restore_gets_the_whole_page(two_theme_framework):
+    response = two_theme_framework["client"].get(
+        two_theme_framework["url"],
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+
+    assert "<html" in text(response)
+
+
 def test_target_fragment_is_guarded_like_the_page(two_theme_framework, client_for):
     """A partial can be requested on its own: the access check must not live in the page."""
     outsider = MembershipFactory(party=PartyFactory(name="Buitenstaander")).user
