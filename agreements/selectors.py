@@ -26,8 +26,17 @@ def framework_themes(framework: Framework) -> list[Theme]:
     )
 
 
+PARTY_KIND_ORDER = [
+    Party.Kind.MUNICIPALITY,
+    Party.Kind.CORPORATION,
+    Party.Kind.TENANT_ORGANISATION,
+    Party.Kind.OTHER,
+]
+
+
 def framework_parties(framework: Framework) -> list[Party]:
-    return list(framework.parties.order_by("kind", "name"))
+    """Parties in the order of the documents: municipality, corporations, tenant organisations."""
+    return sorted(framework.parties.all(), key=lambda p: (PARTY_KIND_ORDER.index(p.kind), p.name))
 
 
 def framework_signatories(framework: Framework) -> list[FrameworkSignatory]:

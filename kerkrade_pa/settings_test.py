@@ -5,6 +5,8 @@ PostgreSQL and Redis while a laptop without them uses SQLite and eager tasks.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault(
@@ -23,3 +25,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Uploads made by tests (and the demo import of load_demo) go to a throw-away folder, never to
+# the project's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-media-"))
