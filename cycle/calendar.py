@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from enum import StrEnum
 from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext_lazy as _
 
 
 class _Step(Protocol):
@@ -29,3 +33,59 @@ def current_step(steps: Sequence[S], today: dt.date) -> S | None:
         if deadline is not None and today < deadline:
             return step
     return None
+
+
+# --- milestone status ---------------------------------------------------------------------
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DUE_SOON_DAYS = 14
+
+
+class Status(StrEnum):
+    OPEN = "open"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    DONE_ON_TIME = "done_on_time"
+    DONE_LATE = "done_late"
+
+
+STATUS_LABELS = {
+    Status.OPEN: _("open"),
+    Status.DUE_SOON: _("binnenkort"),
+    Status.OVERDUE: _("te laat"),
+    Status.DONE_ON_TIME: _("op tijd gereed"),
+    Status.DONE_LATE: _("te laat gereed"),
+}
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The calendar day in Amsterdam of an aware moment (naive moments are refused)."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is needed")
+    return moment.astimezone(AMSTERDAM).date()
+
+
+def is_late(deadline: dt.date, moment: dt.datetime) -> bool:
+    """A delivery is late when it happens on or after the (exclusive) "vóór" date, Amsterdam."""
+    return local_date(moment) >= deadline
+
+
+def milestone_status(*, deadline: dt.date, done_at: dt.datetime | None, today: dt.date) -> Status:
+    """The status of a milestone on a given Amsterdam calendar day.
+
+    ``deadline`` is exclusive ("vóór 1 juli" = 1 July): on the deadline day itself an open
+    milestone is overdue. Due soon means at most 14 days before the deadline.
+    """
+    if done_at is not None:
+        return Status.DONE_LATE if is_late(deadline, done_at) else Status.DONE_ON_TIME
+    days_left = (deadline - today).days
+    if days_left <= 0:
+        return Status.OVERDUE
+    if days_left <= DUE_SOON_DAYS:
+        return Status.DUE_SOON
+    return Status.OPEN
+
+
+def last_day(deadline: dt.date) -> dt.date:
+    """The last day on which a "vóór" deadline is still met."""
+    return deadline - dt.timedelta(days=1)

@@ -6,6 +6,7 @@ app_name = "cycle"
 
 urlpatterns = [
     path("", views.year_list, name="year-list"),
+    path("nieuw/", views.year_create, name="year-create"),
     path("<int:pk>/", views.year_detail, name="year-detail"),
     path("<int:pk>/mijlpaal/nieuw/", views.milestone_add, name="milestone-add"),
     path("mijlpaal/<int:pk>/", views.milestone_edit, name="milestone-edit"),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/bod/nieuw/", views.bid_start, name="bid-start"),
     path("<int:pk>/bod/sjabloon.xlsx", views.bid_template, name="bid-template"),
     path("<int:pk>/bod/upload/", views.bid_upload, name="bid-upload"),
+    path("upload/<int:pk>/", views.upload_status, name="upload-status"),
     path("bod/<int:pk>/", views.bid_detail, name="bid-detail"),
     path("bod/<int:pk>/bewerken/", views.bid_edit, name="bid-edit"),
     path("bod/<int:pk>/indienen/", views.bid_submit, name="bid-submit"),

@@ -28,3 +28,5 @@ CSRF_COOKIE_SECURE = False
 # Uploads made by tests (and the demo import of load_demo) go to a throw-away folder, never to
 # the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-media-"))
+# WhiteNoise warns about a missing STATIC_ROOT on every request; tests never collect static.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-static-"))

@@ -6,6 +6,7 @@ from django.utils import timezone
 from agreements.access import visible_frameworks
 from agreements.selectors import framework_process_steps
 from cycle.calendar import current_step
+from cycle.selectors import dashboard as cycle_dashboard
 
 
 @login_required
@@ -20,5 +21,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "today": today,
         "process_steps": steps,
         "current_step": current_step(steps, today),
+        "cycle_dashboard": cycle_dashboard(request.user, today),
     }
     return render(request, "core/home.html", context)

@@ -1,0 +1,150 @@
+"""Demo data of the cycle: cycle years over each framework's period (+ the year after), their
+milestones, and bids of each corporation with several versions.
+
+The seed gives no bids, so every figure here is generated deterministically (a hash of
+corporation, year, figure and version) and visibly marked: bids carry is_demo and every
+explanation starts with "Demogegevens:". Running it twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+from agreements.models import Framework, Party
+
+from . import services
+from .calendar import AMSTERDAM
+from .models import Bid, CycleYear, Figure, Milestone
+
+DEMO_PREFIX = "Demogegevens:"
+
+# Plausible yearly range per corporation (min, max, step) for each core figure.
+RANGES: dict[str, tuple[int, int, int]] = {
+    Figure.DEMOLITION: (15, 45, 1),
+    Figure.NEW_BUILD: (20, 50, 1),
+    Figure.SALE: (0, 5, 1),
+    Figure.PURCHASE: (3, 13, 1),
+    Figure.RENOVATION: (10, 35, 1),
+    Figure.LABEL_STEPS: (50, 300, 1),
+    Figure.ACCESSIBLE: (5, 40, 1),
+    Figure.PERMIT_HOLDERS: (5, 30, 1),
+    Figure.LIVEABILITY: (50, 250, 1000),
+    Figure.RENT_INCREASE: (15, 45, 1),  # tenths of a percent
+}
+
+
+def _number(*parts: object) -> int:
+    digest = hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()
+    return int(digest[:8], 16)
+
+
+def demo_quantity(corporation: str, year: int, figure: str, version: int) -> Decimal:
+    low, high, step = RANGES[figure]
+    value = low + _number(corporation, year, figure, version) % (high - low + 1)
+    if figure == Figure.RENT_INCREASE:
+        return Decimal(value) / 10
+    return Decimal(value * step)
+
+
+def _moment(day: dt.date, hour: int = 10) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=AMSTERDAM)
+
+
+def _lines(corporation: Party, plan_year: int, version: int, links: dict) -> dict:
+    lines = {}
+    for figure in Figure:
+        target = links.get(figure.value)
+        lines[figure.value] = services.LineInput(
+            quantity=demo_quantity(corporation.slug, plan_year, figure.value, version),
+            explanation=(
+                f"{DEMO_PREFIX} gegenereerd cijfer voor {figure.label.lower()} in {plan_year} "
+                f"(versie {version}); niet afkomstig uit het brondocument."
+            ),
+            agreement=target.agreement if target else None,
+        )
+    return lines
+
+
+def _bid_versions(year_index: int, last_year: bool, corp_index: int, year: int) -> list[str]:
+    """Which versions to make: 's' submitted, 'd' draft (deterministic per corporation/year)."""
+    if last_year:
+        return [["s", "d"], ["d"], []][corp_index % 3]
+    versions = ["s"]
+    if (year + corp_index) % 2 == 0:
+        versions.append("s")
+    return versions
+
+
+def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool) -> int:
+    links = services.default_links(cycle_year.framework)
+    themes = list(cycle_year.framework.themes.order_by("number"))
+    made = 0
+    for corp_index, corporation in enumerate(corporations):
+        if Bid.objects.filter(cycle_year=cycle_year, corporation=corporation).exists():
+            continue
+        milestone = services.bid_milestone(cycle_year, corporation)
+        deadline = milestone.deadline if milestone else dt.date(cycle_year.year, 7, 1)
+        late = corp_index == 2 and cycle_year.year % 3 == 0
+        plan = _bid_versions(0, last_year, corp_index, cycle_year.year)
+        for number, kind in enumerate(plan, start=1):
+            bid = services.bid_draft_start(
+                actor=None, cycle_year=cycle_year, corporation=corporation
+            )
+            services.bid_lines_save(
+                actor=None,
+                bid=bid,
+                lines=_lines(corporation, bid.plan_year, number, links),
+                theme_notes={
+                    theme.number: f"{DEMO_PREFIX} toelichting van {corporation.name} op thema "
+                    f"'{theme.title}' voor {bid.plan_year} (versie {number})."
+                    for theme in themes
+                },
+                summary=f"{DEMO_PREFIX} bod van {corporation.name} voor {bid.plan_year}, "
+                f"versie {number}.",
+            )
+            Bid.objects.filter(pk=bid.pk).update(is_demo=True)
+            if kind == "s":
+                days_before = (10 + corp_index * 5) - (number - 1) * 4
+                day = (
+                    deadline + dt.timedelta(days=2)
+                    if late
+                    else deadline - dt.timedelta(days=days_before)
+                )
+                services.bid_submit(
+                    actor=None, bid=bid, at=_moment(day + dt.timedelta(days=number - 1))
+                )
+            made += 1
+    return made
+
+
+def _close_past_milestones(cycle_year: CycleYear, today: dt.date) -> None:
+    """Milestones of earlier years are done (one in five a few days late), bids aside."""
+    for milestone in cycle_year.milestones.filter(done_at__isnull=True).exclude(
+        kind=Milestone.Kind.BID
+    ):
+        if milestone.deadline >= today:
+            continue
+        late = _number(milestone.title, cycle_year.year) % 5 == 0
+        day = milestone.deadline + dt.timedelta(days=3 if late else -4)
+        services.milestone_set_done(actor=None, milestone=milestone, done=True, at=_moment(day))
+
+
+def load(fixtures_dir: Path) -> list[str]:
+    report = []
+    today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
+    for framework in Framework.objects.order_by("slug"):
+        corporations = list(framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name"))
+        years = list(range(framework.period_start, framework.period_end + 2))
+        bids = 0
+        for year in years:
+            cycle_year = services.cycle_year_create(framework=framework, year=year)
+            bids += _make_bids(cycle_year, corporations, last_year=year == years[-1])
+            _close_past_milestones(cycle_year, min(today, dt.date(year + 1, 1, 1)))
+        report.append(
+            f"jaarcyclus {framework.title}: {len(years)} cyclusjaren ({years[0]}-{years[-1]}), "
+            f"{bids} nieuwe demobiedingen"
+        )
+    return report

@@ -1,0 +1,19 @@
+"""Celery tasks of the cycle: thin, idempotent, calling a service."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="cycle.process_bid_upload")
+def process_bid_upload(upload_id: int) -> str:
+    """Read a large uploaded bid workbook into the corporation's draft (idempotent)."""
+    return services.bid_upload_process(upload_id=upload_id).status
+
+
+@shared_task(name="cycle.send_reminders")
+def send_reminders() -> int:
+    """Daily (beat): send the milestone reminders due today, Amsterdam time. Safe to run twice
+    and on two workers at once (see services.reminder_deliver)."""
+    return services.reminders_send(today=timezone.localdate())
