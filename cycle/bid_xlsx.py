@@ -9,15 +9,14 @@ service's job, all or nothing.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Party
+from kerkrade_pa.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 
 from .models import FIGURE_UNITS, CycleYear, Figure
 from .services import LineInput, default_links
@@ -37,9 +36,6 @@ COLUMNS = {
     "quantity": "F",
     "explanation": "G",
 }
-MAX_ENTRIES = 500
-MAX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_RATIO = 200
 MAX_EXPLANATION = 2000
 MAX_QUANTITY = Decimal("1000000000")
 
@@ -213,46 +209,11 @@ def _where(row: int, column: str) -> str:
 
 
 def check_container(data: bytes, filename: str) -> list[str]:
-    """Refuse what is not a plain .xlsx before any XML is parsed."""
-    name = filename.lower()
-    if name.endswith((".xlsm", ".xltm", ".xlsb")):
-        return [
-            _("Bestanden met macro's (.xlsm, .xlsb) worden niet geaccepteerd. Sla op als .xlsx.")
-        ]
-    if not name.endswith(".xlsx"):
-        return [_("Alleen Excel-bestanden (.xlsx) worden geaccepteerd.")]
-    limit = settings.MAX_UPLOAD_MB * 1024 * 1024
-    if len(data) > limit:
-        return [_("Het bestand is groter dan %(mb)s MB.") % {"mb": settings.MAX_UPLOAD_MB}]
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        return [_("Het bestand is geen geldig Excel-bestand (.xlsx).")]
+    """Refuse what is not a plain .xlsx before any XML is parsed (the shared upload gate)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES:
-                return [_("Het bestand bevat te veel onderdelen.")]
-            names = {entry.filename.lower() for entry in entries}
-            if any(n.endswith("vbaproject.bin") or "macrosheets/" in n for n in names):
-                return [
-                    _("Het bestand bevat macro's; die worden niet geaccepteerd. Sla op als .xlsx.")
-                ]
-            total = sum(entry.file_size for entry in entries)
-            bomb = any(
-                entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
-                and entry.file_size > 1024 * 1024
-                for entry in entries
-            )
-            if total > MAX_UNCOMPRESSED or bomb:
-                return [_("Het bestand is uitgepakt te groot; het wordt niet verwerkt.")]
-            if "xl/workbook.xml" not in names or "[content_types].xml" not in names:
-                return [_("Het bestand is geen geldig Excel-bestand (.xlsx).")]
-            content_types = archive.read("[Content_Types].xml")
-            if b"macroEnabled" in content_types or b"vbaProject" in content_types:
-                return [
-                    _("Het bestand bevat macro's; die worden niet geaccepteerd. Sla op als .xlsx.")
-                ]
-    except (zipfile.BadZipFile, KeyError, OSError):
-        return [_("Het bestand is geen geldig Excel-bestand (.xlsx).")]
+        inspect_upload(io.BytesIO(data), extensions=XLSX_ONLY, name=filename)
+    except UploadRejected as rejected:
+        return list(rejected.messages)
     return []
 
 

@@ -22,8 +22,9 @@ pytestmark = pytest.mark.django_db
 PER_REQUEST = 6
 
 EXPECTED = {
-    # + visible frameworks, process steps of the first one
-    "home": PER_REQUEST + 2,
+    # + visible frameworks, process steps of the first one, the current cycle year (dashboard;
+    #   with no cycle year there are no milestones or bids to fetch)
+    "home": PER_REQUEST + 3,
     # + visible frameworks
     "framework-list": PER_REQUEST + 1,
     # + framework; themes, agreements, responsible parties, targets, target parties;

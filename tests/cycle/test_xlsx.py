@@ -98,7 +98,7 @@ def test_template_of_another_corporation_is_refused(world):
 
 def test_non_xlsx_refused(world):
     record = upload(world, b"a,b,c\n", name="bod.csv")
-    assert record.errors == ["Alleen Excel-bestanden (.xlsx) worden geaccepteerd."]
+    assert record.errors == ["Alleen Excel-bestanden (.xlsx) worden aanvaard."]
 
 
 def test_xlsm_refused_by_name(world):
@@ -132,23 +132,25 @@ def test_zip_bomb_refused_before_parsing(world):
     )
     assert len(data) < 1024 * 1024
     record = upload(world, data)
-    assert record.errors == ["Het bestand is uitgepakt te groot; het wordt niet verwerkt."]
+    assert record.errors == [
+        "Het bestand pakt uit tot een verdacht grote omvang en wordt geweigerd."
+    ]
 
 
 def test_oversized_file_refused(world, settings):
     settings.MAX_UPLOAD_MB = 1
     record = upload(world, b"PK" + b"\x00" * (1024 * 1024 + 10))
-    assert "groter dan 1 MB" in record.errors[0]
+    assert "het maximum is 1 MB" in record.errors[0]
 
 
 def test_garbage_with_xlsx_name_refused(world):
     record = upload(world, b"not a zip at all")
-    assert record.errors == ["Het bestand is geen geldig Excel-bestand (.xlsx)."]
+    assert record.errors == ["Dit is geen geldig Excel-bestand (.xlsx)."]
 
 
 def test_zip_without_workbook_refused(world):
     record = upload(world, _zip({"hello.txt": b"hi"}))
-    assert record.errors == ["Het bestand is geen geldig Excel-bestand (.xlsx)."]
+    assert record.errors == ["Dit is geen geldig Excel-bestand (.xlsx): het werkboek ontbreekt."]
 
 
 @pytest.mark.parametrize("value", [0, 12, 3.5])

@@ -353,8 +353,9 @@ def test_query_count_does_not_grow_with_the_number_of_snapshots(
         client_tenant.get(url)
 
 
-# Session, user, membership with its party (one query), its municipality (access), the municipality, snapshots,
-# their counts, the nultreden target, and the session save (SESSION_SAVE_EVERY_REQUEST: 3).
+# Session, user, membership with its party (one query), its municipality (access), the
+# municipality, snapshots, their counts, the nultreden target, and the session save
+# (SESSION_SAVE_EVERY_REQUEST: 3).
 @pytest.mark.parametrize(
     ("name", "args", "expected"),
     [
