@@ -132,3 +132,116 @@ class TargetAdmin(admin.ModelAdmin):
 admin.site.site_header = _("Prestatieafspraken – beheer")
 admin.site.site_title = _("Prestatieafspraken")
 admin.site.index_title = _("Beheer")
+
+
+# --- Signing and addenda: read-only records; frozen frameworks cannot be edited here ---------
+
+from .immutability import frozen_framework_ids  # noqa: E402
+from .models import (  # noqa: E402
+    Addendum,
+    AddendumChange,
+    DocumentEvent,
+    FrameworkVersion,
+    Signature,
+    SigningRequest,
+)
+
+
+def _frozen(obj, path: str) -> bool:
+    if obj is None or obj.pk is None:
+        return False
+    model = type(obj)
+    return bool(
+        frozen_framework_ids(model._base_manager.filter(pk=obj.pk).values_list(path, flat=True))
+    )
+
+
+class FrozenAdminMixin:
+    """No change or delete in the admin while the framework is up for signing or signed."""
+
+    frozen_path = "pk"
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not _frozen(obj, self.frozen_path)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not _frozen(obj, self.frozen_path)
+
+
+for _model, _path in (
+    (Framework, "pk"),
+    (Theme, "framework_id"),
+    (Agreement, "theme__framework_id"),
+    (Target, "agreement__theme__framework_id"),
+):
+    _base = type(admin.site._registry[_model])
+    admin.site.unregister(_model)
+    admin.site.register(
+        _model, type(_base.__name__, (FrozenAdminMixin, _base), {"frozen_path": _path})
+    )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SignatureInline(admin.TabularInline):
+    model = Signature
+    extra = 0
+    can_delete = False
+    fields = ["party", "signer_name", "job_title", "signed_at", "ip_address", "content_hash"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SigningRequest)
+class SigningRequestAdmin(ReadOnlyAdmin):
+    list_display = ["title", "document_type", "round", "status", "put_up_at", "completed_at"]
+    list_filter = ["document_type", "status"]
+    readonly_fields = ["content_hash", "signed_pdf_sha256", "decline_reason"]
+    exclude = ["content", "signed_pdf"]
+    inlines = [SignatureInline]
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["signer_name", "party", "round", "signed_at", "ip_address"]
+    list_filter = ["party"]
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "document_type", "object_id", "actor"]
+    list_filter = ["action", "document_type"]
+
+
+class AddendumChangeInline(admin.TabularInline):
+    model = AddendumChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["agreement", "target", "field", "old_value", "new_value"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Addendum)
+class AddendumAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "framework", "status", "proposed_at", "decided_at"]
+    list_filter = ["status", "framework"]
+    inlines = [AddendumChangeInline]
+
+
+@admin.register(FrameworkVersion)
+class FrameworkVersionAdmin(ReadOnlyAdmin):
+    list_display = ["framework", "version", "created_at", "content_hash"]
+    exclude = ["content"]

@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Afspraken")
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed
+
+        from . import signing  # noqa: F401 - registers the framework and addenda as signable
+        from .immutability import m2m_guard
+        from .models import Agreement, Framework, Target
+
+        for through in (
+            Framework.parties.through,
+            Agreement.responsible_parties.through,
+            Target.parties.through,
+        ):
+            m2m_changed.connect(
+                m2m_guard, sender=through, dispatch_uid=f"frozen-{through.__name__}"
+            )

@@ -11,6 +11,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .immutability import (
+    FRAMEWORK_LIFECYCLE_FIELDS,
+    SIGNING_STATE_OPEN,
+    SIGNING_STATE_SIGNED,
+    SIGNING_STATE_UP,
+    FrozenGuardMixin,
+    FrozenQuerySet,
+)
+
 
 class Party(models.Model):
     class Kind(models.TextChoices):
@@ -82,7 +91,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.party} ({self.get_role_display()})"
 
 
-class Framework(models.Model):
+class Framework(FrozenGuardMixin, models.Model):
     """A multi-year framework of performance agreements for one municipality."""
 
     class Status(models.TextChoices):
@@ -117,6 +126,26 @@ class Framework(models.Model):
     agreed_place = models.CharField(_("plaats"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    class SigningState(models.TextChoices):
+        OPEN = SIGNING_STATE_OPEN, _("Niet ter ondertekening")
+        UP_FOR_SIGNING = SIGNING_STATE_UP, _("Ter ondertekening")
+        SIGNED = SIGNING_STATE_SIGNED, _("Ondertekend")
+
+    # Set only by the signing services (agreements.signing_services); while it is not empty the
+    # framework, its themes, agreements and targets cannot change (agreements.immutability).
+    signing_state = models.CharField(
+        _("ondertekening"),
+        max_length=20,
+        choices=SigningState.choices,
+        default=SIGNING_STATE_OPEN,
+        blank=True,
+        editable=False,
+    )
+
+    objects = FrozenQuerySet.as_manager()
+    framework_path = "pk"
+    lifecycle_fields = FRAMEWORK_LIFECYCLE_FIELDS
+
     class Meta:
         verbose_name = _("meerjarig kader")
         verbose_name_plural = _("meerjarige kaders")
@@ -135,8 +164,11 @@ class Framework(models.Model):
     def period_label(self) -> str:
         return f"{self.period_start}-{self.period_end}"
 
+    def _guard_new_framework_id(self) -> int | None:
+        return self.pk
 
-class Theme(models.Model):
+
+class Theme(FrozenGuardMixin, models.Model):
     framework = models.ForeignKey(
         Framework, verbose_name=_("kader"), on_delete=models.CASCADE, related_name="themes"
     )
@@ -144,6 +176,9 @@ class Theme(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("korte naam (URL)"), max_length=80)
     introduction = models.TextField(_("inleiding"), blank=True)
+
+    objects = FrozenQuerySet.as_manager()
+    framework_path = "framework_id"
 
     class Meta:
         verbose_name = _("thema")
@@ -157,8 +192,11 @@ class Theme(models.Model):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    def _guard_new_framework_id(self) -> int | None:
+        return self.framework_id
 
-class Agreement(models.Model):
+
+class Agreement(FrozenGuardMixin, models.Model):
     """A numbered agreement within a theme; its text uses a small plain-text format.
 
     Paragraphs are separated by a blank line, a line starting with "## " is a subheading and
@@ -174,6 +212,9 @@ class Agreement(models.Model):
     responsible_parties = models.ManyToManyField(
         Party, verbose_name=_("verantwoordelijke partijen"), related_name="agreements", blank=True
     )
+
+    objects = FrozenQuerySet.as_manager()
+    framework_path = "theme__framework_id"
 
     class Meta:
         verbose_name = _("afspraak")
@@ -191,8 +232,15 @@ class Agreement(models.Model):
         """The agreement's reference within its framework, e.g. "2.3"."""
         return f"{self.theme.number}.{self.number}"
 
+    def _guard_new_framework_id(self) -> int | None:
+        return (
+            Theme._base_manager.filter(pk=self.theme_id)
+            .values_list("framework_id", flat=True)
+            .first()
+        )
 
-class Target(models.Model):
+
+class Target(FrozenGuardMixin, models.Model):
     """A measurable target of an agreement."""
 
     class Kind(models.TextChoices):
@@ -259,6 +307,9 @@ class Target(models.Model):
     note = models.TextField(_("toelichting"), blank=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
+    objects = FrozenQuerySet.as_manager()
+    framework_path = "agreement__theme__framework_id"
+
     class Meta:
         verbose_name = _("doel")
         verbose_name_plural = _("doelen")
@@ -277,6 +328,13 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def _guard_new_framework_id(self) -> int | None:
+        return (
+            Agreement._base_manager.filter(pk=self.agreement_id)
+            .values_list("theme__framework_id", flat=True)
+            .first()
+        )
 
 
 class ProcessStep(models.Model):
@@ -353,3 +411,313 @@ class FrameworkSignatory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.job_title}"
+
+
+# --- Signing (agreements.signing), addenda and versions --------------------------------------
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows that are written once and never changed or removed (signatures)."""
+
+    def update(self, **kwargs):
+        from .immutability import SignedDocumentError
+
+        raise SignedDocumentError(str(_("Een handtekening kan niet worden gewijzigd.")))
+
+    def delete(self):
+        from .immutability import SignedDocumentError
+
+        raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
+
+
+class SigningRequest(models.Model):
+    """One signing round of one signable document (see agreements.signing).
+
+    The canonical content and its SHA-256 are taken when the document is put up for signing;
+    the signed PDF (and its SHA-256) when the last party signs. A signed round never changes.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ter ondertekening")
+        SIGNED = "ondertekend", _("Ondertekend")
+        DECLINED = "geweigerd", _("Geweigerd")
+
+    document_type = models.CharField(_("soort document"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("document-id"))
+    round = models.PositiveIntegerField(_("ronde"))
+    title = models.CharField(_("titel"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    content = models.TextField(_("canonieke inhoud"), editable=False)
+    content_hash = models.CharField(_("SHA-256 van de inhoud"), max_length=64, db_index=True)
+    parties = models.ManyToManyField(
+        Party, verbose_name=_("partijen die tekenen"), related_name="+"
+    )
+    put_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangeboden door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    put_up_at = models.DateTimeField(_("aangeboden op"))
+    completed_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geweigerd door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    declined_party = models.ForeignKey(
+        Party,
+        verbose_name=_("geweigerd namens"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decline_reason = models.TextField(_("reden van weigering"), blank=True)
+    signed_pdf = models.BinaryField(_("ondertekende PDF"), null=True, blank=True, editable=False)
+    signed_pdf_sha256 = models.CharField(
+        _("SHA-256 van de ondertekende PDF"), max_length=64, blank=True, db_index=True
+    )
+
+    class Meta:
+        verbose_name = _("ondertekenronde")
+        verbose_name_plural = _("ondertekenrondes")
+        ordering = ["-put_up_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document_type", "object_id", "round"], name="signing_request_round_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["document_type", "object_id"],
+                condition=Q(status="open"),
+                name="signing_request_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (ronde {self.round})"
+
+    def save(self, *args, **kwargs):
+        from .immutability import SignedDocumentError
+
+        if self.pk is not None:
+            old = SigningRequest.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if old == self.Status.SIGNED:
+                raise SignedDocumentError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from .immutability import SignedDocumentError
+
+        raise SignedDocumentError()
+
+
+class Signature(models.Model):
+    """A party's signature on one round of a document; written once, never changed."""
+
+    class Method(models.TextChoices):
+        PASSWORD = "wachtwoord", _("in het portaal, bevestigd met het wachtwoord")
+
+    request = models.ForeignKey(
+        SigningRequest,
+        verbose_name=_("ondertekenronde"),
+        on_delete=models.PROTECT,
+        related_name="signatures",
+    )
+    party = models.ForeignKey(
+        Party, verbose_name=_("partij"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ondertekenaar"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signer_name = models.CharField(_("naam"), max_length=200)
+    job_title = models.CharField(_("functie"), max_length=120, blank=True)
+    role = models.CharField(_("rol"), max_length=32)
+    signed_at = models.DateTimeField(_("getekend op"))
+    ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=500, blank=True)
+    method = models.CharField(
+        _("methode"), max_length=20, choices=Method.choices, default=Method.PASSWORD
+    )
+    content_hash = models.CharField(_("SHA-256 van de inhoud"), max_length=64)
+    round = models.PositiveIntegerField(_("ronde"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("handtekening")
+        verbose_name_plural = _("handtekeningen")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "party"], name="signature_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} ({self.party})"
+
+    def save(self, *args, **kwargs):
+        from .immutability import SignedDocumentError
+
+        if not self._state.adding:
+            raise SignedDocumentError(str(_("Een handtekening kan niet worden gewijzigd.")))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        from .immutability import SignedDocumentError
+
+        raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
+
+
+class DocumentEvent(models.Model):
+    """Audit trail of signing and addenda, written in the same transaction as the change."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    document_type = models.CharField(max_length=40)
+    object_id = models.PositiveBigIntegerField()
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("logregel ondertekening")
+        verbose_name_plural = _("logregels ondertekening")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.document_type}#{self.object_id}"
+
+
+class Addendum(models.Model):
+    """A tussentijdse wijziging of a framework; applied only when every party has signed it."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", _("Voorstel")
+        UP_FOR_SIGNING = "ter_ondertekening", _("Ter instemming bij de partijen")
+        ACCEPTED = "aangenomen", _("Aangenomen")
+        REJECTED = "verworpen", _("Verworpen")
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("kader"), on_delete=models.PROTECT, related_name="addenda"
+    )
+    number = models.PositiveIntegerField(_("nummer"))
+    title = models.CharField(_("titel"), max_length=200)
+    reason = models.TextField(_("motivering"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT
+    )
+    base_version = models.PositiveIntegerField(_("gebaseerd op versie"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("voorgesteld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("voorgesteld op"))
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
+        ordering = ["framework", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="addendum_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Addendum {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        # Only a proposal can change; once put up for signing, only its status moves on.
+        from .immutability import SignedDocumentError
+
+        if self.pk is not None:
+            old = Addendum.objects.filter(pk=self.pk).first()
+            if old and old.status != self.Status.CONCEPT:
+                fields = ["framework_id", "number", "title", "reason", "base_version"]
+                if any(getattr(old, f) != getattr(self, f) for f in fields) or old.status in {
+                    self.Status.ACCEPTED,
+                    self.Status.REJECTED,
+                }:
+                    raise SignedDocumentError()
+        super().save(*args, **kwargs)
+
+
+class AddendumChange(models.Model):
+    """One changed field of an agreement or target, with its old and proposed new value."""
+
+    AGREEMENT_FIELDS = ("title", "text")
+    TARGET_FIELDS = ("label", "value", "value_max", "target_year", "note")
+
+    addendum = models.ForeignKey(
+        Addendum, verbose_name=_("addendum"), on_delete=models.CASCADE, related_name="changes"
+    )
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("afspraak"),
+        on_delete=models.PROTECT,
+        related_name="addendum_changes",
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("doel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="addendum_changes",
+        help_text=_("Leeg als de wijziging de afspraak zelf betreft."),
+    )
+    field = models.CharField(_("veld"), max_length=40)
+    old_value = models.TextField(_("oude waarde"), blank=True)
+    new_value = models.TextField(_("nieuwe waarde"), blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("wijziging")
+        verbose_name_plural = _("wijzigingen")
+        ordering = ["addendum", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.code} {self.field}"
+
+
+class FrameworkVersion(models.Model):
+    """A former version of a framework, kept readable after an addendum changed it."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("kader"), on_delete=models.PROTECT, related_name="versions"
+    )
+    version = models.PositiveIntegerField(_("versie"))
+    content = models.TextField(_("canonieke inhoud"))
+    content_hash = models.CharField(_("SHA-256 van de inhoud"), max_length=64, db_index=True)
+    created_at = models.DateTimeField(_("vastgelegd op"))
+    replaced_by = models.ForeignKey(
+        Addendum,
+        verbose_name=_("vervangen door addendum"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("eerdere versie van een kader")
+        verbose_name_plural = _("eerdere versies van kaders")
+        ordering = ["framework", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "version"], name="framework_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} v{self.version}"

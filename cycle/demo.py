@@ -132,6 +132,109 @@ def _close_past_milestones(cycle_year: CycleYear, today: dt.date) -> None:
         services.milestone_set_done(actor=None, milestone=milestone, done=True, at=_moment(day))
 
 
+def _demo_user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
+    """A jaarschijf per cycle year: signed for earlier years, in concept (with contributions,
+    history and comments) for the current one. Edits and comments are marked as demo data."""
+    from . import jaarschijf_services as js
+    from .models import Contribution, Jaarschijf, JaarschijfText, PieceType
+
+    if Jaarschijf.objects.filter(cycle_year=cycle_year).exists():
+        return False
+    jaarschijf = js.jaarschijf_create(actor=None, cycle_year=cycle_year, is_demo=True)
+    year = jaarschijf.plan_year
+    spearheads = jaarschijf.texts.get(key=JaarschijfText.Key.SPEARHEADS)
+    werkgroep, heemwonen, huurders = (
+        _demo_user("werkgroep"),
+        _demo_user("heemwonen"),
+        _demo_user("huurders"),
+    )
+    js.jaarschijf_text_update(
+        actor=None,
+        text_id=spearheads.pk,
+        expected_version=spearheads.version,
+        text=f"{DEMO_PREFIX} speerpunten {year}: betaalbaarheid, verduurzaming en wonen met zorg.",
+    )
+    if not current:
+        for state in [Jaarschijf.State.FINAL_DRAFT, Jaarschijf.State.FOR_SIGNING]:
+            jaarschijf = js.jaarschijf_set_state(actor=None, jaarschijf=jaarschijf, state=state)
+        js.jaarschijf_mark_signed(actor=None, jaarschijf=jaarschijf, signing_round=1)
+        return True
+    # The current year: a few people at work on it.
+    empty = (
+        jaarschijf.contributions.filter(source=Contribution.Source.FRAMEWORK, text="")
+        .select_related("party")
+        .order_by("id")[:6]
+    )
+    for index, contribution in enumerate(empty):
+        js.contribution_update(
+            actor=werkgroep,
+            contribution_id=contribution.pk,
+            expected_version=contribution.version,
+            data=js.ContributionInput(
+                text=f"{DEMO_PREFIX} {contribution.party.name} werkt deze afspraak in {year} uit "
+                f"in een plan van aanpak, met de andere partijen.",
+                planned_quarter=["q1", "q2", "q3", "q4", "jaar", "q2"][index],
+            ),
+        )
+    bid_piece = (
+        jaarschijf.contributions.filter(source=Contribution.Source.BID, party__slug="heemwonen")
+        .exclude(agreement=None)
+        .order_by("id")
+        .first()
+    )
+    if bid_piece is not None and heemwonen is not None:
+        for number in (1, 2):
+            bid_piece.refresh_from_db()
+            js.contribution_update(
+                actor=heemwonen,
+                contribution_id=bid_piece.pk,
+                expected_version=bid_piece.version,
+                data=js.ContributionInput(
+                    text=f"{DEMO_PREFIX} HEEMwonen plant dit in {year} in twee fasen "
+                    f"(aanpassing {number}).",
+                    quantity=(bid_piece.quantity or Decimal(0)) + number,
+                    unit=bid_piece.unit,
+                    planned_quarter="jaar",
+                    target_id=bid_piece.target_id,
+                ),
+            )
+        if huurders is not None:
+            root = js.comment_add(
+                actor=huurders,
+                jaarschijf=jaarschijf,
+                piece_type=PieceType.CONTRIBUTION,
+                piece_id=bid_piece.pk,
+                text=f"{DEMO_PREFIX} waarom niet meer? De wachtlijst is lang.",
+                notify=False,
+            )
+            js.comment_add(
+                actor=heemwonen,
+                jaarschijf=jaarschijf,
+                piece_type=PieceType.CONTRIBUTION,
+                piece_id=bid_piece.pk,
+                text=f"{DEMO_PREFIX} meer past niet in de begroting van {year}.",
+                parent=root,
+                notify=False,
+            )
+    introduction = jaarschijf.texts.get(key=JaarschijfText.Key.INTRODUCTION)
+    if huurders is not None:
+        js.comment_add(
+            actor=huurders,
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.TEXT,
+            piece_id=introduction.pk,
+            text=f"{DEMO_PREFIX} graag ook iets over de huurders zelf in de inleiding.",
+            notify=False,
+        )
+    return True
+
+
 def load(fixtures_dir: Path) -> list[str]:
     report = []
     today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
@@ -139,12 +242,14 @@ def load(fixtures_dir: Path) -> list[str]:
         corporations = list(framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name"))
         years = list(range(framework.period_start, framework.period_end + 2))
         bids = 0
+        jaarschijven = 0
         for year in years:
             cycle_year = services.cycle_year_create(framework=framework, year=year)
             bids += _make_bids(cycle_year, corporations, last_year=year == years[-1])
             _close_past_milestones(cycle_year, min(today, dt.date(year + 1, 1, 1)))
+            jaarschijven += _make_jaarschijf(cycle_year, current=year == years[-1])
         report.append(
             f"jaarcyclus {framework.title}: {len(years)} cyclusjaren ({years[0]}-{years[-1]}), "
-            f"{bids} nieuwe demobiedingen"
+            f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven"
         )
     return report

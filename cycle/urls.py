@@ -25,3 +25,23 @@ urlpatterns = [
     path("instellingen/", views.preferences, name="preferences"),
     path("agenda/<str:token>.ics", views.feed, name="feed"),
 ]
+
+# --- jaarschijf (issue 5) ---------------------------------------------------------------------
+from . import jaarschijf_views as jv  # noqa: E402
+
+_piece = "jaarschijf/<int:pk>/<str:kind>/<int:piece_id>/"
+urlpatterns += [
+    path("<int:pk>/jaarschijf/", jv.for_year, name="jaarschijf-year"),
+    path("jaarschijf/<int:pk>/", jv.detail, name="jaarschijf-detail"),
+    path("jaarschijf/<int:pk>/geschiedenis/", jv.history, name="jaarschijf-history"),
+    path("jaarschijf/<int:pk>/status/", jv.transition, name="jaarschijf-state"),
+    path("jaarschijf/<int:pk>/bijdrage/nieuw/", jv.contribution_add, name="jaarschijf-add"),
+    path("jaarschijf/<int:pk>/jaarschijf.pdf", jv.pdf, name="jaarschijf-pdf"),
+    path("jaarschijf/<int:pk>/jaarschijf.xlsx", jv.xlsx, name="jaarschijf-xlsx"),
+    path("jaarschijf/reactie/<int:pk>/afhandelen/", jv.comment_resolve, name="jaarschijf-resolve"),
+    path(_piece, jv.piece, name="jaarschijf-piece"),
+    path(_piece + "bewerken/", jv.piece_edit, name="jaarschijf-piece-edit"),
+    path(_piece + "aanwezig/", jv.presence, name="jaarschijf-presence"),
+    path(_piece + "reacties/", jv.comment_add, name="jaarschijf-comment"),
+    path(_piece + "geschiedenis/", jv.piece_history, name="jaarschijf-piece-history"),
+]

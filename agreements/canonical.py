@@ -1,0 +1,134 @@
+"""Canonical content of signable documents: a deterministic serialisation that gets a SHA-256.
+
+JSON with sorted keys, no insignificant whitespace, UTF-8, decimals as fixed-point strings and
+dates in ISO 8601. The same content always gives the same bytes, on SQLite and PostgreSQL alike.
+Lifecycle fields (status, updated_at, signing state) are not content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from .models import Addendum, Agreement, Framework, Target, Theme
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def canonical_bytes(data: Any) -> bytes:
+    return json.dumps(
+        data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain
+    ).encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+TARGET_FIELDS = (
+    "code",
+    "label",
+    "kind",
+    "direction",
+    "value",
+    "value_max",
+    "unit",
+    "scope",
+    "per_year",
+    "baseline_value",
+    "baseline_date",
+    "period_start",
+    "target_year",
+    "note",
+    "order",
+)
+
+
+def framework_content(framework: Framework) -> dict[str, Any]:
+    """The framework as data, read fresh from the database (five queries)."""
+    fw = Framework.objects.select_related("municipality").get(pk=framework.pk)
+    themes = list(Theme.objects.filter(framework=fw).order_by("number"))
+    agreements = list(
+        Agreement.objects.filter(theme__framework=fw)
+        .prefetch_related("responsible_parties")
+        .order_by("theme__number", "number")
+    )
+    targets = list(
+        Target.objects.filter(agreement__theme__framework=fw)
+        .prefetch_related("parties")
+        .order_by("agreement_id", "order", "code")
+    )
+    targets_by_agreement: dict[int, list[dict[str, Any]]] = {}
+    for target in targets:
+        row = {name: _plain(getattr(target, name)) for name in TARGET_FIELDS}
+        row["parties"] = sorted(p.slug for p in target.parties.all())
+        targets_by_agreement.setdefault(target.agreement_id, []).append(row)
+    agreements_by_theme: dict[int, list[dict[str, Any]]] = {}
+    for agreement in agreements:
+        agreements_by_theme.setdefault(agreement.theme_id, []).append(
+            {
+                "number": agreement.number,
+                "title": agreement.title,
+                "text": agreement.text,
+                "responsible": sorted(p.slug for p in agreement.responsible_parties.all()),
+                "targets": targets_by_agreement.get(agreement.pk, []),
+            }
+        )
+    return {
+        "document": "framework",
+        "framework": {
+            "slug": fw.slug,
+            "title": fw.title,
+            "municipality": fw.municipality.slug,
+            "period_start": fw.period_start,
+            "period_end": fw.period_end,
+            "version": fw.version,
+            "parties": sorted(fw.parties.values_list("slug", flat=True)),
+            "introduction": fw.introduction,
+            "highlights": fw.highlights,
+            "appendix": fw.appendix,
+            "agreed_on": _plain(fw.agreed_on),
+            "agreed_place": fw.agreed_place,
+        },
+        "themes": [
+            {
+                "number": theme.number,
+                "title": theme.title,
+                "slug": theme.slug,
+                "introduction": theme.introduction,
+                "agreements": agreements_by_theme.get(theme.pk, []),
+            }
+            for theme in themes
+        ],
+    }
+
+
+def addendum_content(addendum: Addendum) -> dict[str, Any]:
+    changes = addendum.changes.select_related("agreement__theme", "target").order_by("order", "id")
+    return {
+        "document": "addendum",
+        "framework": addendum.framework.slug,
+        "number": addendum.number,
+        "title": addendum.title,
+        "reason": addendum.reason,
+        "base_version": addendum.base_version,
+        "changes": [
+            {
+                "agreement": change.agreement.code,
+                "target": change.target.code if change.target_id else None,
+                "field": change.field,
+                "old": change.old_value,
+                "new": change.new_value,
+            }
+            for change in changes
+        ],
+    }

@@ -1,0 +1,95 @@
+"""Query counts of the jaarschijf page and its partials: pinned, and the same when the number
+of contributions, comments and people present grows tenfold."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cycle import jaarschijf_services as js
+from cycle.models import PieceType
+
+from .conftest import contribution_of
+
+# Each includes the session, the user and the membership (3 queries).
+PAGE_QUERIES = 16
+PIECE_QUERIES = 12
+# The editor also writes the heartbeat (update_or_create: select + update in a savepoint).
+EDIT_QUERIES = 17
+
+
+def _grow(world, jaarschijf, times: int) -> None:
+    for index in range(times):
+        for slug in ["gemeente-kerkrade", "heemwonen", "huurdersorganisatie-heemwonen"]:
+            contribution = js.contribution_add(
+                actor=None,
+                jaarschijf=jaarschijf,
+                party=world.parties[slug],
+                agreement=world.agreement,
+                data=js.ContributionInput(text=f"extra {index}"),
+            )
+            js.comment_add(
+                actor=world.users["huurders"],
+                jaarschijf=jaarschijf,
+                piece_type=PieceType.CONTRIBUTION,
+                piece_id=contribution.pk,
+                text="vraag",
+                notify=False,
+            )
+    piece = contribution_of(jaarschijf, "heemwonen")
+    for username in ["werkgroep", "heemwonen-bestuur", "huurders"]:
+        js.presence_beat(
+            user=world.users[username],
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.CONTRIBUTION,
+            piece_id=piece.pk,
+        )
+        js.comment_add(
+            actor=world.users[username],
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.CONTRIBUTION,
+            piece_id=piece.pk,
+            text="nog een",
+            notify=False,
+        )
+
+
+def _count(client: Client, url: str, **headers) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def urls(jaarschijf):
+    piece = contribution_of(jaarschijf, "heemwonen")
+    args = [jaarschijf.pk, "bijdrage", piece.pk]
+    return {
+        "page": (reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk]), {}, PAGE_QUERIES),
+        "piece": (
+            reverse("cycle:jaarschijf-piece", args=args),
+            {"HTTP_HX_REQUEST": "true"},
+            PIECE_QUERIES,
+        ),
+        "edit": (
+            reverse("cycle:jaarschijf-piece-edit", args=args),
+            {"HTTP_HX_REQUEST": "true"},
+            EDIT_QUERIES,
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", ["page", "piece", "edit"])
+def test_query_count_is_pinned_and_independent_of_size(world, jaarschijf, urls, name):
+    url, headers, expected = urls[name]
+    client = Client()
+    client.force_login(world.users["heemwonen"])
+    client.get(url, **headers)  # the first open of an editor inserts the presence row
+    small = _count(client, url, **headers)
+    _grow(world, jaarschijf, 10)
+    large = _count(client, url, **headers)
+    assert (small, large) == (expected, expected)

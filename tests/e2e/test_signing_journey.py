@@ -1,0 +1,103 @@
+"""The whole signing round in a browser: werkgroep puts the framework up for signing, every
+party's signatory signs with their password again, the signed PDF downloads, and the verify page
+recognises it and not a copy with one byte changed. axe-core on every signing page.
+
+The demo framework has six parties; the demo accounts have no signatory for the second tenant
+organisation (Huurdersorganisatie Wonen Zuid), and every party must sign, so this test creates
+that account (`huurders-wonenzuid-voorzitter`) with the factories first.
+"""
+
+from __future__ import annotations
+
+from agreements.models import Framework, Membership, Party, SigningRequest
+from tests.factories import MembershipFactory, UserFactory
+
+DEMO_SLUG = "kerkrade-2021-2025"
+DEMO_PASSWORD = "kerkrade-demo"
+SIGNATORIES = [
+    "wethouder",
+    "heemwonen-bestuur",
+    "wonenzuid-bestuur",
+    "wonenlimburg-bestuur",
+    "huurders-voorzitter",
+    "huurders-wonenzuid-voorzitter",
+]
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # conftest skips every test here
+    expect = None
+
+
+def _switch_user(page, log_in, username):
+    page.context.clear_cookies()
+    log_in(page, username)
+
+
+def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
+    MembershipFactory(
+        party=Party.objects.get(slug="huurdersorganisatie-wonen-zuid"),
+        role=Membership.Role.SIGNATORY,
+        job_title="voorzitter",
+        user=UserFactory(
+            username="huurders-wonenzuid-voorzitter",
+            first_name="Demo",
+            last_name="Voorzitter huurders Wonen Zuid",
+            password=DEMO_PASSWORD,
+        ),
+    )
+    framework = Framework.objects.get(slug=DEMO_SLUG)
+    url = f"/kaders/ondertekening/kader/{framework.pk}/"
+
+    log_in(page, "werkgroep")
+    page.goto(url)
+    accessible(page, "signing page before put-up")
+    page.get_by_role("button", name="Ter ondertekening aanbieden").click()
+    expect(page.get_by_text("Het document is ter ondertekening aangeboden.")).to_be_visible()
+    accessible(page, "signing page, round open")
+
+    for number, username in enumerate(SIGNATORIES, start=1):
+        _switch_user(page, log_in, username)
+        page.goto(url)
+        if number == 1:
+            accessible(page, "signing page for a signatory")
+            # A wrong password signs nothing and says so in Dutch.
+            page.get_by_label("Ik heb het document gelezen").check()
+            page.get_by_label("Uw wachtwoord").fill("verkeerd")
+            page.get_by_role("button", name="Onderteken").click()
+            expect(page.get_by_text("Het wachtwoord klopt niet").first).to_be_visible()
+            accessible(page, "signing page with a password error")
+        page.get_by_label("Ik heb het document gelezen").check()
+        page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
+        # The last signature renders and stores the signed PDF: allow it the time.
+        page.get_by_role("button", name="Onderteken").click(timeout=120_000)
+        page.wait_for_load_state("domcontentloaded", timeout=120_000)
+        expect(page.get_by_text("U hebt getekend.")).to_be_visible(timeout=120_000)
+
+    request = SigningRequest.objects.get(document_type="kader", object_id=framework.pk)
+    assert request.status == SigningRequest.Status.SIGNED
+    accessible(page, "signing page, signed")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download de ondertekende PDF").click()
+    signed = tmp_path / "ondertekend.pdf"
+    download_info.value.save_as(signed)
+    data = signed.read_bytes()
+    assert data == bytes(request.signed_pdf)
+
+    page.goto("/kaders/ondertekening/verifieer/")
+    accessible(page, "verify page")
+    page.get_by_label("PDF-bestand").set_input_files(str(signed))
+    page.get_by_role("button", name="Controleer").click()
+    expect(page.get_by_role("heading", name="Echt: dit is een ondertekende versie")).to_be_visible()
+    accessible(page, "verify page, recognised")
+
+    changed = tmp_path / "gewijzigd.pdf"
+    altered = bytearray(data)
+    altered[len(altered) // 2] ^= 0x01
+    changed.write_bytes(bytes(altered))
+    page.get_by_label("PDF-bestand").set_input_files(str(changed))
+    page.get_by_role("button", name="Controleer").click()
+    expect(page.get_by_role("heading", name="Niet herkend")).to_be_visible()
+    accessible(page, "verify page, not recognised")
+    assert not page.csp_errors
