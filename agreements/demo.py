@@ -22,7 +22,11 @@ def load(fixtures_dir: Path) -> list[str]:
     parties = services.parties_upsert(rows=_read(fixtures_dir / "parties.toml")["parties"])
     report.append(f"{len(parties)} partijen")
     for path in sorted(fixtures_dir.glob("framework_*.toml")):
-        framework = services.framework_import(data=_read(path))
+        try:
+            framework = services.framework_import(data=_read(path))
+        except services.FrameworkHeldByPortal as held:
+            report.append(f"overgeslagen: {held}")
+            continue
         report.append(f"kader {framework.title}")
     accounts = _read(fixtures_dir / "accounts.toml")["accounts"]
     by_slug = {party.slug: party for party in Party.objects.all()}

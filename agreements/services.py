@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .immutability import SignedDocumentError
 from .models import (
     Agreement,
     Framework,
@@ -22,6 +23,10 @@ from .models import (
 )
 
 User = get_user_model()
+
+
+class FrameworkHeldByPortal(SignedDocumentError):
+    """The framework is signed or amended in the portal: a document import may not rewrite it."""
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -103,9 +108,18 @@ def framework_import(*, data: Mapping[str, Any]) -> Framework:
     signatories from one structured document (see fixtures/*/framework_*.toml).
 
     Idempotent: importing the same document twice changes nothing; rows that the document no
-    longer has are removed, so the document stays the single source of the framework's content.
+    longer has are removed, so the document stays the single source of the framework's content
+    until the framework is signed or amended in the portal (then the import leaves it alone).
     """
     meta = data["framework"]
+    existing = Framework.objects.filter(slug=meta["slug"]).first()
+    if existing is not None and (existing.signing_state or existing.version > 1):
+        # Once it is up for signing, signed, or amended by an addendum in the portal, the portal
+        # holds the framework: the document no longer overwrites it.
+        raise FrameworkHeldByPortal(
+            f"Het kader {existing.title} is in het portaal ter ondertekening aangeboden, "
+            "ondertekend of via een addendum gewijzigd; een import overschrijft het niet."
+        )
     by_slug = {party.slug: party for party in Party.objects.all()}
     framework, _ = Framework.objects.update_or_create(
         slug=meta["slug"],

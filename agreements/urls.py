@@ -1,10 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import addenda_views, views
+from .signing_urls import urlpatterns as signing_urlpatterns
 
 app_name = "agreements"
 
+# The signing patterns come first: "ondertekening/" would otherwise be read as a framework slug.
 urlpatterns = [
+    *signing_urlpatterns,
     path("", views.framework_list, name="framework-list"),
     path("<slug:slug>/", views.framework_detail, name="framework-detail"),
     path("<slug:slug>/doelen/", views.target_list, name="target-list"),
@@ -14,15 +17,6 @@ urlpatterns = [
         views.agreement_detail,
         name="agreement-detail",
     ),
-]
-
-# Signing, verification (agreements.signing_urls) and addenda. The signing patterns come first:
-# "ondertekening/" would otherwise be read as the slug of a framework.
-from . import addenda_views  # noqa: E402
-from .signing_urls import urlpatterns as signing_urlpatterns  # noqa: E402
-
-urlpatterns = signing_urlpatterns + urlpatterns
-urlpatterns += [
     path("<slug:slug>/addenda/", addenda_views.addendum_list, name="addendum-list"),
     path("<slug:slug>/addenda/nieuw/", addenda_views.addendum_propose, name="addendum-propose"),
     path(

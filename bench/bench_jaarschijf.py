@@ -87,6 +87,13 @@ def main() -> int:
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--pieces", type=int, default=40)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean pause in seconds between one editor's saves (0: save back to back, which "
+        "saturates the machine; a person pauses seconds between saves)",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("needs PostgreSQL: set DATABASE_URL=postgres://...")
@@ -124,6 +131,8 @@ def main() -> int:
                     with lock:
                         conflicts += 1
                         latencies.append(time.perf_counter() - start)
+                    if args.think:
+                        time.sleep(rng.uniform(0, 2 * args.think))
                     continue
                 elapsed = time.perf_counter() - start
                 with lock:
@@ -131,6 +140,8 @@ def main() -> int:
                     previous = accepted.get(pk)
                     if previous is None or saved.version > previous[0]:
                         accepted[pk] = (saved.version, text)
+                if args.think:
+                    time.sleep(rng.uniform(0, 2 * args.think))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(repr(error))
         finally:
@@ -152,7 +163,10 @@ def main() -> int:
     for pk, (version, text) in accepted.items():
         if stored[pk] != text or versions[pk] != version:
             lost += 1
-    print(f"editors {args.editors}, pieces {args.pieces}, {duration:.1f} s")
+    print(
+        f"editors {args.editors}, pieces {args.pieces}, think time {args.think:.1f} s, "
+        f"{duration:.1f} s"
+    )
     print(f"accepted saves {saves} ({saves / duration:.1f}/s), conflicts detected {conflicts}")
     print(
         f"save latency p50 {statistics.median(ordered) * 1000:.1f} ms, p95 {p95:.1f} ms "

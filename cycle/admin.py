@@ -5,8 +5,12 @@ from .models import (
     Bid,
     BidLine,
     BidUpload,
+    Contribution,
     CyclePreference,
     CycleYear,
+    Jaarschijf,
+    JaarschijfChange,
+    JaarschijfComment,
     Milestone,
     ReminderSent,
 )
@@ -46,3 +50,41 @@ admin.site.register(BidUpload)
 admin.site.register(ReminderSent)
 admin.site.register(CyclePreference)
 admin.site.register(AuditEntry)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Jaarschijf pieces change only through the portal's services, which keep their version
+    and history and respect who may edit what; the admin shows them, nothing more."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Jaarschijf)
+class JaarschijfAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "plan_year", "state", "signing_round", "version"]
+    list_filter = ["state"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnlyAdmin):
+    list_display = ["jaarschijf", "agreement", "party", "quantity", "unit", "version"]
+    list_filter = ["jaarschijf", "party"]
+    list_select_related = ["jaarschijf__cycle_year__municipality", "agreement__theme", "party"]
+
+
+@admin.register(JaarschijfChange)
+class JaarschijfChangeAdmin(ReadOnlyAdmin):
+    list_display = ["jaarschijf", "piece_type", "piece_id", "version", "action", "actor", "at"]
+    list_filter = ["piece_type", "action"]
+
+
+@admin.register(JaarschijfComment)
+class JaarschijfCommentAdmin(ReadOnlyAdmin):
+    list_display = ["jaarschijf", "piece_type", "piece_id", "author", "author_party"]

@@ -28,10 +28,11 @@ EXPECTED = {
     # + visible frameworks
     "framework-list": PER_REQUEST + 1,
     # + framework; themes, agreements, responsible parties, targets, target parties;
-    #   framework parties, signatories, process steps
-    "framework-detail": PER_REQUEST + 9,
-    # + framework, agreement, responsible parties, targets, target parties, neighbours
-    "agreement-detail": PER_REQUEST + 6,
+    #   framework parties, signatories, process steps; the current signing round
+    "framework-detail": PER_REQUEST + 10,
+    # + framework, agreement, responsible parties, targets, target parties, neighbours;
+    #   the addenda that changed the agreement
+    "agreement-detail": PER_REQUEST + 7,
     # + framework, theme choices, party choices (filter form), targets, target parties
     "target-list": PER_REQUEST + 5,
     # + the same, and the filter form validates its two choices

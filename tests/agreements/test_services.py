@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import QuerySet
 
 from agreements import services
 from agreements.models import (
@@ -281,6 +282,34 @@ def test_framework_import_updates_changed_rows_in_place(parties):
     sloop = Target.objects.get(code="sloop")
     assert sloop.pk == sloop_pk
     assert sloop.value == 500
+
+
+@pytest.mark.parametrize(
+    "portal_state",
+    [{"signing_state": "ondertekend"}, {"signing_state": "ter_ondertekening"}, {"version": 2}],
+    ids=["signed", "up-for-signing", "amended-by-addendum"],
+)
+def test_framework_import_refuses_a_framework_the_portal_has_taken_over(parties, portal_state):
+    framework = services.framework_import(data=document())
+    # Set directly in the database: the model layer itself refuses changes to a frozen framework.
+    QuerySet.update(Framework.objects.filter(pk=framework.pk), **portal_state)
+    changed = document()
+    changed["themes"][0]["agreements"][0]["targets"][0]["value"] = 500
+
+    with pytest.raises(services.FrameworkHeldByPortal):
+        services.framework_import(data=changed)
+
+    assert Target.objects.get(code="sloop").value != 500
+
+
+def test_load_demo_skips_a_framework_signed_in_the_portal_and_says_so():
+    load_demo()
+    framework = Framework.objects.get()
+    QuerySet.update(Framework.objects.filter(pk=framework.pk), signing_state="ondertekend")
+
+    output = load_demo()
+
+    assert "overgeslagen" in output
 
 
 def test_framework_import_removes_rows_the_document_no_longer_has(parties):
