@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agreements.models import Agreement
 from kerkrade_pa.pdf import render_pdf
 
-from . import access
+from . import access, jaarschijf_signing
 from . import jaarschijf_access as rules
 from . import jaarschijf_selectors as selectors
 from . import jaarschijf_services as services
@@ -76,7 +76,12 @@ def for_year(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
     page = selectors.jaarschijf_page(jaarschijf, request.user)
-    context = {"page": page, "jaarschijf": jaarschijf, "cycle_year": jaarschijf.cycle_year}
+    context = {
+        "page": page,
+        "jaarschijf": jaarschijf,
+        "cycle_year": jaarschijf.cycle_year,
+        "signing": jaarschijf_signing.signing_status(jaarschijf, request.user),
+    }
     return render(request, DETAIL, context)
 
 
@@ -446,9 +451,14 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not rules.can_manage(request.user, jaarschijf):
         raise Http404("Jaarschijf niet gevonden")
     state = request.POST.get("state", "")
+    if state == Jaarschijf.State.FOR_SIGNING:
+        # Freezing happens only by putting it up for signing, which opens a signing round.
+        messages.error(request, _("Bied de jaarschijf aan via ‘Ter ondertekening aanbieden’."))
+        return redirect("cycle:jaarschijf-detail", pk=pk)
     try:
         if state == Jaarschijf.State.CONCEPT and jaarschijf.state == Jaarschijf.State.FOR_SIGNING:
-            services.jaarschijf_reopen(
+            # Closes the open signing round too: its signatures stay on record but never count.
+            jaarschijf_signing.jaarschijf_signing_reopen(
                 actor=request.user, jaarschijf=jaarschijf, reason=request.POST.get("reason", "")
             )
         else:

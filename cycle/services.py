@@ -550,16 +550,20 @@ def reminder_step(days_left: int) -> str | None:
     return None
 
 
-def _recipients(party: Party, *, working_group_only: bool) -> list[str]:
+def _recipients(party: Party, *, working_group_only: bool, role: str | None = None) -> list[str]:
     users = User.objects.filter(membership__party=party, is_active=True, email__gt="").exclude(
         cycle_preference__reminders_enabled=False
     )
     if working_group_only:
-        users = users.filter(membership__role="working_group")
+        role = "working_group"
+    if role:
+        users = users.filter(membership__role=role)
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _reminder_text(milestone: Milestone, step: str, days_left: int | None) -> tuple[str, str]:
+def _reminder_text(
+    milestone: Milestone, step: str, days_left: int | None, *, signatory: bool = False
+) -> tuple[str, str]:
     due = last_day(milestone.deadline).strftime("%d-%m-%Y")
     if step == ReminderSent.Step.OVERDUE:
         subject = _("Termijn verstreken: %(title)s") % {"title": milestone.title}
@@ -571,11 +575,37 @@ def _reminder_text(milestone: Milestone, step: str, days_left: int | None) -> tu
         }
         lead = _("Deze mijlpaal moet uiterlijk %(due)s gereed zijn.") % {"due": due}
     statutory = _(" Dit is een wettelijke termijn.") if milestone.is_statutory else ""
-    body = f"{lead}{statutory}\n\n{milestone.title}\n{milestone.description}\n\n" + _(
-        "U ontvangt deze e-mail omdat uw organisatie eigenaar is van deze mijlpaal. "
-        "Herinneringen zet u zelf uit: Jaarcyclus, Herinneringen en agenda."
-    )
+    if signatory:
+        why = _(
+            "U ontvangt deze e-mail omdat u ondertekenaar bent van uw organisatie en uw "
+            "organisatie de jaarschijf nog niet heeft ondertekend. Tekenen doet u in het portaal: "
+            "Ondertekening. Herinneringen zet u zelf uit: Jaarcyclus, Herinneringen en agenda."
+        )
+    else:
+        why = _(
+            "U ontvangt deze e-mail omdat uw organisatie eigenaar is van deze mijlpaal. "
+            "Herinneringen zet u zelf uit: Jaarcyclus, Herinneringen en agenda."
+        )
+    body = f"{lead}{statutory}\n\n{milestone.title}\n{milestone.description}\n\n{why}"
     return subject, body
+
+
+def _unsigned_parties(milestone: Milestone) -> list[Party] | None:
+    """For the "Jaarschijf ondertekend" milestone while its jaarschijf is ter ondertekening:
+    the parties that have not signed the current round; None for any other milestone or state
+    (then the milestone's own owners are reminded: the working group gets the jaarschijf ready).
+    """
+    from .jaarschijf_signing import SIGNED_DELIVERABLE, unsigned_parties
+    from .models import Jaarschijf
+
+    if milestone.source_step_id is None or milestone.source_step.deliverable != SIGNED_DELIVERABLE:
+        return None
+    jaarschijf = Jaarschijf.objects.filter(cycle_year_id=milestone.cycle_year_id).first()
+    if jaarschijf is None:
+        return None
+    if jaarschijf.state == Jaarschijf.State.SIGNED:
+        return []
+    return unsigned_parties(jaarschijf)
 
 
 def _reminder_targets(milestone: Milestone) -> list[tuple[Party, bool]]:
@@ -587,19 +617,29 @@ def _reminder_targets(milestone: Milestone) -> list[tuple[Party, bool]]:
 
 
 def reminder_deliver(
-    *, party: Party, milestone: Milestone, step: str, days_left: int | None = None
+    *,
+    party: Party,
+    milestone: Milestone,
+    step: str,
+    days_left: int | None = None,
+    signatories: bool = False,
 ) -> bool:
     """Send one reminder at most once: insert the ReminderSent row first, then send, in one
     transaction. A second run (or a second worker at the same moment) fails on the unique
     constraint and sends nothing; if sending fails, the row is rolled back and a later run
-    tries again."""
-    working_group_only = milestone.owner_party_id is None
+    tries again. ``signatories``: to the party's signatories (a jaarschijf to sign) instead
+    of the milestone's owners."""
+    working_group_only = milestone.owner_party_id is None and not signatories
     try:
         with transaction.atomic():
             row = ReminderSent.objects.create(party=party, milestone=milestone, step=step)
-            recipients = _recipients(party, working_group_only=working_group_only)
+            recipients = _recipients(
+                party,
+                working_group_only=working_group_only,
+                role="signatory" if signatories else None,
+            )
             if recipients:
-                subject, body = _reminder_text(milestone, step, days_left)
+                subject, body = _reminder_text(milestone, step, days_left, signatory=signatories)
                 # One message per recipient: addresses of other people are never disclosed.
                 for address in recipients:
                     send_mail(subject, body, None, [address])
@@ -618,7 +658,7 @@ def reminders_send(*, today: dt.date) -> int:
         Milestone.objects.filter(
             done_at__isnull=True, deadline__gte=earliest, deadline__lte=horizon
         )
-        .select_related("owner_party", "cycle_year__framework")
+        .select_related("owner_party", "cycle_year__framework", "source_step")
         .prefetch_related("cycle_year__framework__parties")
     )
     already = set(
@@ -632,10 +672,23 @@ def reminders_send(*, today: dt.date) -> int:
         step = reminder_step(days_left)
         if step is None:
             continue
-        for party, _wg_only in _reminder_targets(milestone):
+        # A jaarschijf ter ondertekening: the signatories of the parties that have not yet
+        # signed are reminded instead. A step already sent for a party (to its working group,
+        # before the jaarschijf was put up) is not sent again: the signatories had the
+        # "ter ondertekening" e-mail when it was put up.
+        unsigned = _unsigned_parties(milestone)
+        if unsigned is None:
+            targets = [(party, False) for party, _wg_only in _reminder_targets(milestone)]
+        else:
+            targets = [(party, True) for party in unsigned]
+        for party, signatories in targets:
             if (party.pk, milestone.pk, step) in already:
                 continue
             sent += reminder_deliver(
-                party=party, milestone=milestone, step=step, days_left=days_left
+                party=party,
+                milestone=milestone,
+                step=step,
+                days_left=days_left,
+                signatories=signatories,
             )
     return sent

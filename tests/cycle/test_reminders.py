@@ -195,3 +195,121 @@ def test_daily_task_runs_in_a_real_worker_through_redis(world):
 def test_subject_counts_the_real_days_left(world):
     services.reminders_send(today=dt.date(2025, 6, 10))  # 21 days before, the "30" step
     assert any("(nog 21 dagen)" in message.subject for message in mail.outbox)
+
+
+# --- the jaarschijf to sign: signatories who have not yet signed ------------------------------
+
+SIGNING_DAY = dt.date(2025, 12, 1)  # 14 days before "vóór 15 december"
+
+
+def _signing_milestone(world):
+    return world.cycle_year.milestones.get(title="Jaarschijf ondertekend")
+
+
+def _signing_mails(world):
+    title = _signing_milestone(world).title
+    return sorted(a for m in mail.outbox if title in m.subject + m.body for a in m.to)
+
+
+@pytest.fixture
+def up_for_signing(world, settings):
+    """The 2026 jaarschijf ter ondertekening; HEEMwonen has signed, the others have not."""
+    from agreements.signing_services import signature_add, signing_put_up
+    from cycle import jaarschijf_services as js
+    from cycle.jaarschijf_signing import JaarschijfSignable
+
+    settings.PDF_TAGGED = False
+    wg = world.users["werkgroep"]
+    jaarschijf = js.jaarschijf_create(actor=wg, cycle_year=world.cycle_year)
+    jaarschijf = js.jaarschijf_set_state(
+        actor=wg, jaarschijf=jaarschijf, state="definitief_concept"
+    )
+    request = signing_put_up(signable=JaarschijfSignable(jaarschijf), user=wg)
+    signature_add(
+        signing_request=request, user=world.users["heemwonen-bestuur"], password="kerkrade-demo"
+    )
+    mail.outbox.clear()
+    return request
+
+
+def test_signatories_of_parties_that_have_not_signed_get_the_reminder(world, up_for_signing):
+    services.reminders_send(today=SIGNING_DAY)
+    assert _signing_mails(world) == [
+        "huurders-voorzitter@example.org",
+        "wethouder@example.org",
+        "wonenlimburg-bestuur@example.org",
+        "wonenzuid-bestuur@example.org",
+    ]
+    rows = ReminderSent.objects.filter(milestone=_signing_milestone(world), step="14")
+    assert sorted(rows.values_list("party__slug", flat=True)) == [
+        "gemeente-kerkrade",
+        "huurdersorganisatie-heemwonen",
+        "wonen-limburg",
+        "wonen-zuid",
+    ]
+
+
+def test_the_signing_reminder_says_why_the_signatory_gets_it(world, up_for_signing):
+    services.reminders_send(today=SIGNING_DAY)
+    message = next(m for m in mail.outbox if m.to == ["wethouder@example.org"])
+    assert "ondertekenaar" in message.body
+
+
+def test_the_signing_reminder_is_sent_once_per_party_and_step(world, up_for_signing):
+    services.reminders_send(today=SIGNING_DAY)
+    count = len(mail.outbox)
+    services.reminders_send(today=SIGNING_DAY)
+    services.reminders_send(today=SIGNING_DAY + dt.timedelta(days=1))  # still the "14" step
+    assert len(mail.outbox) == count
+
+
+def test_the_three_day_and_overdue_steps_reach_signatories(world, up_for_signing):
+    for day, step in [(dt.date(2025, 12, 12), "3"), (dt.date(2025, 12, 15), "overdue")]:
+        mail.outbox.clear()
+        services.reminders_send(today=day)
+        assert "wethouder@example.org" in _signing_mails(world)
+        assert ReminderSent.objects.filter(milestone=_signing_milestone(world), step=step).count()
+
+
+def test_a_signatory_can_switch_the_signing_reminder_off(world, up_for_signing):
+    services.preference_update(user=world.users["wethouder"], reminders_enabled=False)
+    services.reminders_send(today=SIGNING_DAY)
+    assert "wethouder@example.org" not in _signing_mails(world)
+    assert "wonenzuid-bestuur@example.org" in _signing_mails(world)
+
+
+def test_a_party_that_signs_gets_no_further_reminder(world, up_for_signing):
+    from agreements.signing_services import signature_add
+
+    signature_add(
+        signing_request=up_for_signing,
+        user=world.users["wethouder"],
+        password="kerkrade-demo",
+    )
+    mail.outbox.clear()
+    services.reminders_send(today=SIGNING_DAY)
+    assert "wethouder@example.org" not in _signing_mails(world)
+    assert "heemwonen-bestuur@example.org" not in _signing_mails(world)
+
+
+def test_before_it_is_put_up_the_working_group_is_reminded(world):
+    services.reminders_send(today=SIGNING_DAY)
+    assert _signing_mails(world) == ["werkgroep@example.org"]
+
+
+def test_a_signed_jaarschijf_gets_no_signing_reminder(world, up_for_signing):
+    from agreements.signing_services import signature_add
+
+    for username in [
+        "wethouder",
+        "wonenzuid-bestuur",
+        "wonenlimburg-bestuur",
+        "huurders-voorzitter",
+    ]:
+        signature_add(
+            signing_request=up_for_signing, user=world.users[username], password="kerkrade-demo"
+        )
+    mail.outbox.clear()
+    assert _signing_milestone(world).done_at is not None
+    services.reminders_send(today=SIGNING_DAY)
+    assert _signing_mails(world) == []

@@ -4,6 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from agreements.models import SigningRequest
+from agreements.signing_services import signing_put_up
+from cycle.jaarschijf_signing import JaarschijfSignable
 from cycle.models import Contribution, JaarschijfComment
 
 from .conftest import contribution_of, text_of
@@ -190,7 +193,11 @@ def test_state_transitions_by_the_working_group(world, jaarschijf):
     assert _client(world, "heemwonen").post(url, {"state": "definitief_concept"}).status_code == 404
     client = _client(world, "werkgroep")
     client.post(url, {"state": "definitief_concept"})
+    # Freezing goes only through putting it up for signing (a signing round); not this form.
     client.post(url, {"state": "ter_ondertekening"})
+    jaarschijf.refresh_from_db()
+    assert jaarschijf.state == "definitief_concept"
+    signing_put_up(signable=JaarschijfSignable(jaarschijf), user=world.users["werkgroep"])
     jaarschijf.refresh_from_db()
     assert jaarschijf.state == "ter_ondertekening"
     piece = contribution_of(jaarschijf, "heemwonen")
@@ -198,6 +205,8 @@ def test_state_transitions_by_the_working_group(world, jaarschijf):
     client.post(url, {"state": "concept", "reason": "fout in 1.2"})
     jaarschijf.refresh_from_db()
     assert (jaarschijf.state, jaarschijf.signing_round) == ("concept", 2)
+    # The open signing round is closed with it: it can be put up again.
+    assert not SigningRequest.objects.filter(status=SigningRequest.Status.OPEN).exists()
 
 
 def test_year_page_creates_the_jaarschijf(world, linked_bid):
