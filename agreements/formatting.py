@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Target
@@ -21,8 +22,15 @@ def format_number(value: Decimal | int | float | None) -> str:
         normalized = format(number.normalize(), "f")
         whole, decimals = normalized.split(".")
         digits = f"{int(whole):,}" if whole not in {"-0", "0"} else whole
-    digits = digits.replace(",", ".")
-    return f"{digits},{decimals}" if decimals else digits
+    thousands, decimal_mark = _separators()
+    digits = digits.replace(",", thousands)
+    return f"{digits}{decimal_mark}{decimals}" if decimals else digits
+
+
+def _separators() -> tuple[str, str]:
+    """Dutch 7.452,5 by default; an English page gets 7,452.5."""
+    language = get_language() or "nl"
+    return (",", ".") if language.startswith("en") else (".", ",")
 
 
 def format_money(value: Decimal | int | None) -> str:
@@ -34,7 +42,7 @@ def format_money(value: Decimal | int | None) -> str:
         return f"€ {format_number(number)}"
     whole, cents = f"{abs(number):.2f}".split(".")
     sign = "-" if number < 0 else ""
-    return f"€ {sign}{format_number(int(whole))},{cents}"
+    return f"€ {sign}{format_number(int(whole))}{_separators()[1]}{cents}"
 
 
 _SYMBOL = {

@@ -286,3 +286,16 @@ def test_agreement_text_in_a_template_is_not_escaped_twice():
     assert "<h2" in rendered
     assert "A &amp; B" in rendered
     assert "&amp;amp;" not in rendered
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("nl", "7.452,5"), ("en", "7,452.5")], ids=["nl", "en"]
+)
+def test_numbers_follow_the_language_of_the_page(language, expected):
+    with translation.override(language):
+        assert format_number(Decimal("7452.5")) == expected
+
+
+def test_money_in_english_uses_a_decimal_point():
+    with translation.override("en"):
+        assert format_money(Decimal("1234.5")) == "€ 1,234.50"
