@@ -235,6 +235,139 @@ def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
     return True
 
 
+# --- evaluation (issue 6, part 6) ------------------------------------------------------------
+
+# Realisation statuses drawn per contribution (out of 10): mostly realised, some not.
+_STATUS_DRAW = ["gerealiseerd"] * 6 + ["deels"] * 2 + ["niet", "doorgeschoven"]
+_STATUS_NOTES = {
+    "gerealiseerd": "gerealiseerd zoals gepland",
+    "deels": "deels gerealiseerd; de rest volgt later dan gepland",
+    "niet": "niet gerealiseerd; de partijen bespreken een alternatief",
+    "doorgeschoven": "doorgeschoven naar het volgende jaar",
+}
+
+
+def _demo_figures(corporation: Party, year: int):
+    """Generated yearly figures of one corporation (deterministic, clearly marked)."""
+    from .evaluation_services import FiguresInput
+
+    def pick(name: str, low: int, high: int) -> int:
+        return low + _number(corporation.slug, year, "jaarcijfers", name) % (high - low + 1)
+
+    lettings = pick("verhuringen", 120, 380)
+    relets = lettings + pick("mutaties", 5, 40)
+    return FiguresInput(
+        lettings=lettings,
+        relets=relets,
+        vacancy_pct=Decimal(pick("leegstand", 6, 28)) / 10,
+        passend_pct=Decimal(pick("passend", 935, 995)) / 10,
+        daeb_pct=Decimal(pick("daeb", 880, 975)) / 10,
+        permit_holder_lettings=relets * pick("vergunninghouders", 50, 115) // 1000,
+        evictions=pick("ontruimingen", 0, 6),
+        condition_score=Decimal(pick("conditie", 28, 36)) / 10,
+        source=f"{DEMO_PREFIX} gegenereerd, niet uit Thuis in Limburg",
+    )
+
+
+def _evaluation_years(framework: Framework) -> list[CycleYear]:
+    """Cycle years whose evaluated jaarschijf (last year's) is signed, up to the one that
+    evaluates the jaarschijf of the framework's last year (or the latest signed one)."""
+    from .models import Jaarschijf
+
+    signed = set(
+        Jaarschijf.objects.filter(
+            cycle_year__framework=framework, state=Jaarschijf.State.SIGNED
+        ).values_list("plan_year", flat=True)
+    )
+    years = [
+        cycle_year
+        for cycle_year in CycleYear.objects.filter(framework=framework).order_by("year")
+        if cycle_year.year - 1 in signed and cycle_year.year - 1 <= framework.period_end
+    ]
+    return years
+
+
+def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest: bool) -> bool:
+    """An adopted evaluation of last year's jaarschijf: a realisation for every contribution,
+    the corporations' year figures, conclusions. Everything marked "Demogegevens:"."""
+    from . import evaluation_services as es
+    from .models import Evaluation, YearFigures
+
+    if Evaluation.objects.filter(cycle_year=cycle_year).exists():
+        return False
+    evaluation = es.evaluation_start(actor=None, cycle_year=cycle_year, is_demo=True)
+    year = evaluation.jaarschijf.plan_year
+    for corporation in corporations:
+        if not YearFigures.objects.filter(
+            municipality=cycle_year.municipality, corporation=corporation, year=year
+        ).exists():
+            es.year_figures_save(
+                actor=None,
+                evaluation=evaluation,
+                corporation=corporation,
+                data=_demo_figures(corporation, year),
+                is_demo=True,
+            )
+    contributions = evaluation.jaarschijf.contributions.select_related(
+        "party", "agreement__theme"
+    ).order_by("id")
+    for index, contribution in enumerate(contributions):
+        code = (
+            f"{contribution.agreement.theme.number}.{contribution.agreement.number}"
+            if contribution.agreement
+            else "bod"
+        )
+        status = _STATUS_DRAW[_number(contribution.party.slug, year, code, index) % 10]
+        planned = contribution.quantity
+        quantity = None
+        if planned is not None:
+            share = {"gerealiseerd": 1, "deels": Decimal("0.6")}.get(status, 0)
+            quantity = (planned * share).quantize(Decimal(1)) if share else None
+        es.realisation_save(
+            actor=None,
+            evaluation=evaluation,
+            contribution_id=contribution.pk,
+            data=es.RealisationInput(
+                status=status,
+                realised_quantity=quantity,
+                explanation=f"{DEMO_PREFIX} {_STATUS_NOTES[status]} ({contribution.party.name}, "
+                f"{year}).",
+            ),
+        )
+    evaluation.refresh_from_db()
+    es.evaluation_update(
+        actor=None,
+        evaluation=evaluation,
+        conclusion=f"{DEMO_PREFIX} de werkgroep ziet in {year} vooruitgang bij passend "
+        "toewijzen; sloop en nieuwbouw blijven achter bij het schema van het kader.",
+        permit_holder_task=40 + _number(cycle_year.municipality.slug, year, "taak") % 30,
+    )
+    es.evaluation_adopt(
+        actor=None,
+        evaluation=evaluation,
+        at=_moment(dt.date(cycle_year.year, 3, 20)),
+        # Only the latest one is rendered ahead: nobody downloads the older ones first thing.
+        render_ahead=latest,
+    )
+    return True
+
+
+def _make_first_year_figures(framework: Framework, corporations: list[Party], before: int):
+    """Year figures of framework years that no evaluation in the portal covers (its first
+    year): written directly, as there is no evaluation to enter them through."""
+    from .models import YearFigures
+
+    for year in range(framework.period_start, before):
+        for corporation in corporations:
+            data = _demo_figures(corporation, year)
+            YearFigures.objects.get_or_create(
+                municipality=framework.municipality,
+                corporation=corporation,
+                year=year,
+                defaults={**data.__dict__, "is_demo": True},
+            )
+
+
 def load(fixtures_dir: Path) -> list[str]:
     report = []
     today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
@@ -248,8 +381,16 @@ def load(fixtures_dir: Path) -> list[str]:
             bids += _make_bids(cycle_year, corporations, last_year=year == years[-1])
             _close_past_milestones(cycle_year, min(today, dt.date(year + 1, 1, 1)))
             jaarschijven += _make_jaarschijf(cycle_year, current=year == years[-1])
+        evaluation_years = _evaluation_years(framework)
+        evaluations = sum(
+            _make_evaluation(cy, corporations, latest=cy == evaluation_years[-1])
+            for cy in evaluation_years
+        )
+        if evaluation_years:
+            _make_first_year_figures(framework, corporations, evaluation_years[0].year - 1)
         report.append(
             f"jaarcyclus {framework.title}: {len(years)} cyclusjaren ({years[0]}-{years[-1]}), "
-            f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven"
+            f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven, "
+            f"{evaluations} nieuwe evaluaties"
         )
     return report

@@ -17,3 +17,12 @@ def send_reminders() -> int:
     """Daily (beat): send the milestone reminders due today, Amsterdam time. Safe to run twice
     and on two workers at once (see services.reminder_deliver)."""
     return services.reminders_send(today=timezone.localdate())
+
+
+@shared_task(name="cycle.render_evaluation_pdf")
+def render_evaluation_pdf(evaluation_id: int) -> int:
+    """Render an adopted evaluation's PDF ahead into the cache, so that its download is served
+    from there (idempotent: a second run finds it cached)."""
+    from . import evaluation_pdf
+
+    return evaluation_pdf.prerender(evaluation_id=evaluation_id)

@@ -45,3 +45,19 @@ urlpatterns += [
     path(_piece + "reacties/", jv.comment_add, name="jaarschijf-comment"),
     path(_piece + "geschiedenis/", jv.piece_history, name="jaarschijf-piece-history"),
 ]
+
+# --- evaluation (issue 6, part 6) -------------------------------------------------------------
+from . import evaluation_views as ev  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/evaluatie/", ev.for_year, name="evaluation-year"),
+    path("<int:pk>/evaluatie/starten/", ev.start, name="evaluation-start"),
+    path("evaluatie/<int:pk>/", ev.detail, name="evaluation-detail"),
+    path("evaluatie/<int:pk>/realisatie/", ev.realisations, name="evaluation-realisations"),
+    path("evaluatie/<int:pk>/jaarcijfers/", ev.figures, name="evaluation-figures"),
+    path("evaluatie/<int:pk>/over-de-jaren/", ev.years, name="evaluation-years"),
+    path("evaluatie/<int:pk>/conclusies/", ev.conclusion, name="evaluation-conclusion"),
+    path("evaluatie/<int:pk>/reacties/", ev.comment, name="evaluation-comment"),
+    path("evaluatie/<int:pk>/status/", ev.state, name="evaluation-state"),
+    path("evaluatie/<int:pk>/evaluatie.pdf", ev.pdf, name="evaluation-pdf"),
+]
