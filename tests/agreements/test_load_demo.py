@@ -146,17 +146,18 @@ def test_second_load_restores_target_parties_edited_by_hand():
 
 def test_second_load_recreates_a_deleted_target_and_removes_a_stray_one():
     load_demo()
-    nieuwbouw = _target("nieuwbouw")
-    agreement = nieuwbouw.agreement
-    nieuwbouw.delete()
+    # A target no (signed) jaarschijf links to: those links keep their targets in place.
+    gesprekken = _target("adviesgesprekken")
+    agreement = gesprekken.agreement
+    gesprekken.delete()
     Target.objects.create(
         agreement=agreement, code="met-de-hand", label="Niet in de bron", kind="value", value=1
     )
     load_demo()
     codes = set(agreement.targets.values_list("code", flat=True))
-    assert "nieuwbouw" in codes
+    assert "adviesgesprekken" in codes
     assert "met-de-hand" not in codes
-    assert _target("nieuwbouw").value == 515
+    assert _target("adviesgesprekken").value == 100
 
 
 def _agreement(theme_number: int, number: int) -> Agreement:

@@ -2,15 +2,13 @@
 party's signatory signs with their password again, the signed PDF downloads, and the verify page
 recognises it and not a copy with one byte changed. axe-core on every signing page.
 
-The demo framework has six parties; the demo accounts have no signatory for the second tenant
-organisation (Huurdersorganisatie Wonen Zuid), and every party must sign, so this test creates
-that account (`huurders-wonenzuid-voorzitter`) with the factories first.
+The demo framework has six parties and every party must sign, so the demo accounts include a
+signatory for the second tenant organisation (`huurders-wonenzuid-voorzitter`).
 """
 
 from __future__ import annotations
 
-from agreements.models import Framework, Membership, Party, SigningRequest
-from tests.factories import MembershipFactory, UserFactory
+from agreements.models import Framework, SigningRequest
 
 DEMO_SLUG = "kerkrade-2021-2025"
 DEMO_PASSWORD = "kerkrade-demo"
@@ -35,17 +33,6 @@ def _switch_user(page, log_in, username):
 
 
 def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
-    MembershipFactory(
-        party=Party.objects.get(slug="huurdersorganisatie-wonen-zuid"),
-        role=Membership.Role.SIGNATORY,
-        job_title="voorzitter",
-        user=UserFactory(
-            username="huurders-wonenzuid-voorzitter",
-            first_name="Demo",
-            last_name="Voorzitter huurders Wonen Zuid",
-            password=DEMO_PASSWORD,
-        ),
-    )
     framework = Framework.objects.get(slug=DEMO_SLUG)
     url = f"/kaders/ondertekening/kader/{framework.pk}/"
 
