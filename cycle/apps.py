@@ -7,5 +7,6 @@ class CycleConfig(AppConfig):
     verbose_name = _("Jaarcyclus")
 
     def ready(self) -> None:
-        # Registers the jaarschijf with the signing registry of agreements.signing.
-        from . import jaarschijf_signing  # noqa: F401
+        # Registers the jaarschijf and the evaluation with the signing registry of
+        # agreements.signing (the evaluation module also connects its freeze guards).
+        from . import evaluation_signing, jaarschijf_signing  # noqa: F401

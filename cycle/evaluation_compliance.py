@@ -204,8 +204,7 @@ def realisation_score(statuses: Iterable[str]) -> Decimal | None:
 
 def realisation(statuses: Iterable[str]) -> Outcome:
     rule = _(
-        "groen ≥ 80% van de bijdragen gerealiseerd; oranje ≥ 50%; rood daaronder "
-        "(deels telt half)"
+        "groen ≥ 80% van de bijdragen gerealiseerd; oranje ≥ 50%; rood daaronder (deels telt half)"
     )
     score = realisation_score(statuses)
     if score is None:

@@ -16,10 +16,11 @@ from agreements.models import Party
 
 from . import access as cycle_access
 from . import evaluation_access as rules
+from . import evaluation_pdf as pdfs
 from . import evaluation_selectors as selectors
 from . import evaluation_services as services
+from . import evaluation_signing
 from .evaluation_forms import CommentForm, ConclusionForm, RealisationForm, YearFiguresForm
-from .evaluation_pdf import evaluation_pdf
 
 
 def _errors(form, error: ValidationError) -> None:
@@ -37,10 +38,15 @@ def _base(request: HttpRequest, evaluation) -> dict:
     user = request.user
     party_ids = rules.editable_party_ids(user, evaluation)
     parties = list(cycle_year.framework.parties.all())
+    # Up for signing or signed: nothing can be entered (the services refuse it too).
+    signing_frozen = evaluation_signing.is_frozen_by_signing(evaluation)
+    if signing_frozen or evaluation.is_adopted:
+        parties = []
     return {
         "evaluation": evaluation,
         "cycle_year": cycle_year,
         "framework": cycle_year.framework,
+        "signing_frozen": signing_frozen,
         "can_manage": rules.can_manage(user, cycle_year),
         "can_comment": rules.can_comment(user, evaluation),
         "entry_parties": [p for p in parties if party_ids is None or p.pk in party_ids],
@@ -90,6 +96,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     context["summary"] = selectors.evaluation_summary(evaluation)
     context["comments"] = list(selectors.comments(evaluation))
     context["comment_form"] = CommentForm()
+    context["signing"] = evaluation_signing.signing_status(evaluation, request.user)
     context["conclusion_form"] = ConclusionForm(
         initial={
             "conclusion": evaluation.conclusion,
@@ -228,14 +235,23 @@ def comment(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def state(request: HttpRequest, pk: int) -> HttpResponse:
-    """Adopt or reopen (until part 1 wires adoption to signing, the working group does it)."""
+    """Reopen an adopted evaluation that was not signed (e.g. the demo's).
+
+    Adoption is no longer a button: the evaluation is adopted when every party has signed it
+    (cycle.evaluation_signing); a signed evaluation is never reopened (its guard refuses).
+    """
     evaluation = rules.get_evaluation_for_user(request.user, pk)
     if not rules.can_manage(request.user, evaluation.cycle_year):
         raise Http404("Evaluatie niet gevonden")
     try:
         if request.POST.get("state") == "vastgesteld":
-            services.evaluation_adopt(actor=request.user, evaluation=evaluation)
-            messages.success(request, _("De evaluatie is vastgesteld."))
+            messages.error(
+                request,
+                _(
+                    "De evaluatie wordt vastgesteld door haar te ondertekenen: bied haar ter "
+                    "ondertekening aan; als alle partijen hebben getekend, is zij vastgesteld."
+                ),
+            )
         else:
             services.evaluation_reopen(
                 actor=request.user, evaluation=evaluation, reason=request.POST.get("reason", "")
@@ -250,9 +266,37 @@ def state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF when it is cached; otherwise a render job and the page that follows it (with
+    eager tasks the job has run in this request and the PDF is served at once)."""
     evaluation = rules.get_evaluation_for_user(request.user, pk)
-    data = evaluation_pdf(evaluation)
+    data = pdfs.lookup(evaluation)
+    if data is None:
+        job = pdfs.job_start(evaluation)
+        if job["state"] == pdfs.JobState.DONE:
+            data = pdfs.lookup(evaluation)
+        if data is None:
+            return redirect("cycle:evaluation-pdf-status", pk=evaluation.pk)
     response = HttpResponse(data, content_type="application/pdf")
     name = f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.state}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+@require_GET
+def pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the PDF render stands; the page polls its own partial until the job is finished."""
+    evaluation = rules.get_evaluation_for_user(request.user, pk)
+    job = pdfs.job_status(evaluation)
+    state = job["state"] if job else ""
+    template = "cycle/evaluation/pdf_progress.html"
+    if request.htmx:
+        template += "#pdf-status"
+    context = {
+        "evaluation": evaluation,
+        "cycle_year": evaluation.cycle_year,
+        "job": job,
+        "state": state,
+        "polling": state in {pdfs.JobState.QUEUED, pdfs.JobState.RENDERING},
+    }
+    return render(request, template, context)

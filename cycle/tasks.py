@@ -20,9 +20,14 @@ def send_reminders() -> int:
 
 
 @shared_task(name="cycle.render_evaluation_pdf")
-def render_evaluation_pdf(evaluation_id: int) -> int:
-    """Render an adopted evaluation's PDF ahead into the cache, so that its download is served
-    from there (idempotent: a second run finds it cached)."""
+def render_evaluation_pdf(evaluation_id: int, version: int | None = None) -> int:
+    """Render an evaluation's PDF into the cache (idempotent: a second run finds it cached).
+
+    Without a version: rendered ahead when the evaluation is adopted (concepts are skipped).
+    With one: a download's job (see evaluation_pdf.job_start), its progress kept in the cache.
+    """
     from . import evaluation_pdf
 
-    return evaluation_pdf.prerender(evaluation_id=evaluation_id)
+    if version is None:
+        return evaluation_pdf.prerender(evaluation_id=evaluation_id)
+    return evaluation_pdf.run_job(evaluation_id=evaluation_id, version=version)

@@ -60,4 +60,5 @@ urlpatterns += [
     path("evaluatie/<int:pk>/reacties/", ev.comment, name="evaluation-comment"),
     path("evaluatie/<int:pk>/status/", ev.state, name="evaluation-state"),
     path("evaluatie/<int:pk>/evaluatie.pdf", ev.pdf, name="evaluation-pdf"),
+    path("evaluatie/<int:pk>/pdf-status/", ev.pdf_status, name="evaluation-pdf-status"),
 ]

@@ -152,9 +152,11 @@ def test_comment_and_adopt(client, world, evaluation):
         c.post(reverse("cycle:evaluation-state", args=[evaluation.pk]), {"state": "vastgesteld"})
     ).status_code == 404
     wg = client_for(client, world, "werkgroep")
+    # Adoption is by signing (test_signing.py): the old adopt action only explains that.
     wg.post(reverse("cycle:evaluation-state", args=[evaluation.pk]), {"state": "vastgesteld"})
     evaluation.refresh_from_db()
-    assert evaluation.is_adopted
+    assert not evaluation.is_adopted
+    evaluation = es.evaluation_adopt(actor=None, evaluation=evaluation, render_ahead=False)
     url = reverse("cycle:evaluation-realisations", args=[evaluation.pk])
     assert wg.get(url).status_code == 404  # frozen
 

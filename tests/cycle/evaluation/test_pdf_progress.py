@@ -1,0 +1,198 @@
+"""The evaluation PDF download (issue 6, part 7): served from the cache at once; otherwise
+rendered by a Celery task while the page shows its progress (cycle.evaluation_pdf jobs)."""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from cycle import evaluation_pdf
+from cycle import evaluation_services as es
+from cycle.tasks import render_evaluation_pdf
+
+pytestmark = pytest.mark.django_db
+
+FAKE_PDF = b"%PDF-1.7 cached"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def login(client, world, username="huurders"):
+    client.force_login(world.users[username])
+    return client
+
+
+def pdf_url(evaluation):
+    return reverse("cycle:evaluation-pdf", args=[evaluation.pk])
+
+
+def status_url(evaluation):
+    return reverse("cycle:evaluation-pdf-status", args=[evaluation.pk])
+
+
+@pytest.fixture
+def no_worker(settings):
+    """A real broker (tasks not eager) whose delay is recorded instead of sent."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with mock.patch.object(render_evaluation_pdf, "delay") as delay:
+        yield delay
+
+
+def test_cached_concept_is_served_at_once(client, world, evaluation, no_worker):
+    # Keyed by the content hash of the HTML: put a PDF under exactly that key.
+    html = evaluation_pdf.pdf_helper.render_html(
+        evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
+    )
+    cache.set(evaluation_pdf.pdf_helper.cache_key(html), FAKE_PDF)
+    response = login(client, world).get(pdf_url(evaluation))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == FAKE_PDF
+    no_worker.assert_not_called()
+
+
+def test_cached_adopted_is_served_at_once(client, world, evaluation, no_worker):
+    evaluation = es.evaluation_adopt(actor=None, evaluation=evaluation)
+    cache.set(evaluation_pdf.cache_key(evaluation), FAKE_PDF)
+    response = login(client, world, "wethouder").get(pdf_url(evaluation))
+    assert response.content == FAKE_PDF
+    no_worker.assert_not_called()
+
+
+def test_not_cached_with_eager_tasks_is_rendered_then_served(client, world, evaluation):
+    c = login(client, world)
+    response = c.get(pdf_url(evaluation))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    job = evaluation_pdf.job_status(evaluation)
+    assert job["state"] == evaluation_pdf.JobState.DONE
+    # The repeat download comes from the cache: WeasyPrint does not run again.
+    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
+        again = c.get(pdf_url(evaluation))
+    convert.assert_not_called()
+    assert again.content == response.content
+
+
+def test_not_cached_shows_progress_and_enqueues_once(client, world, evaluation, no_worker):
+    c = login(client, world)
+    response = c.get(pdf_url(evaluation))
+    assert response.status_code == 302
+    assert response["Location"] == status_url(evaluation)
+    no_worker.assert_called_once_with(evaluation.pk, evaluation.version)
+
+    # A second click (or a second user) does not enqueue the render again.
+    assert c.get(pdf_url(evaluation)).status_code == 302
+    login(client, world, "werkgroep").get(pdf_url(evaluation))
+    no_worker.assert_called_once()
+
+    # The full page: heading, the polling partial and a plain link for without JavaScript.
+    page = c.get(status_url(evaluation))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "PDF van de evaluatie" in html and "<html" in html
+    assert 'id="pdf-status"' in html and 'hx-trigger="every 1s"' in html
+    assert "In de wachtrij" in html
+    assert f'href="{status_url(evaluation)}">Vernieuwen<' in html
+    assert "http-equiv" not in html
+
+    # The partial alone for htmx.
+    partial = c.get(status_url(evaluation), headers={"HX-Request": "true"})
+    fragment = partial.content.decode()
+    assert partial.status_code == 200
+    assert fragment.strip().startswith('<div id="pdf-status"')
+    assert "<html" not in fragment and "PDF van de evaluatie" not in fragment
+    assert 'hx-get="' + status_url(evaluation) + '"' in fragment
+
+
+def test_progress_follows_the_worker_to_done(client, world, evaluation, no_worker):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    (evaluation_id, version), _ = no_worker.call_args
+
+    # What the worker does: rendering, then the PDF in the cache and the job done.
+    with (
+        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", return_value=FAKE_PDF),
+        mock.patch.object(evaluation_pdf, "_set_job", wraps=evaluation_pdf._set_job) as s,
+    ):
+        assert render_evaluation_pdf(evaluation_id, version) == len(FAKE_PDF)
+    assert [call.args[2] for call in s.call_args_list] == ["rendering", "done"]
+
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "De PDF is klaar." in fragment
+    assert f'href="{pdf_url(evaluation)}"' in fragment
+    assert "hx-get" not in fragment  # polling stops
+    download = c.get(pdf_url(evaluation))
+    assert download.content == FAKE_PDF
+    no_worker.assert_called_once()
+
+
+def test_rendering_state_is_shown(client, world, evaluation, no_worker):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert 'aria-current="step"><strong>De PDF wordt opgemaakt' in fragment
+    assert "hx-get" in fragment
+
+
+def test_failure_shows_a_retry_that_enqueues_once_more(client, world, evaluation, no_worker):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    with (
+        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", side_effect=RuntimeError),
+        pytest.raises(RuntimeError),
+    ):
+        render_evaluation_pdf(evaluation.pk, evaluation.version)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "mislukt" in fragment and "Opnieuw proberen" in fragment
+    assert "hx-get" not in fragment
+    assert f'action="{pdf_url(evaluation)}"' in fragment
+
+    c.get(pdf_url(evaluation))  # the retry button
+    c.get(pdf_url(evaluation))  # and a double click
+    assert no_worker.call_count == 2
+    assert evaluation_pdf.job_status(evaluation)["attempt"] == 2
+
+
+def test_a_new_version_is_a_new_job(client, world, evaluation, no_worker):
+    c = login(client, world, "werkgroep")
+    c.get(pdf_url(evaluation))
+    evaluation = es.evaluation_update(
+        actor=world.users["werkgroep"],
+        evaluation=evaluation,
+        conclusion="Nieuwe conclusie",
+        permit_holder_task=evaluation.permit_holder_task,
+    )
+    c.get(pdf_url(evaluation))
+    assert [call.args for call in no_worker.call_args_list] == [
+        (evaluation.pk, evaluation.version - 1),
+        (evaluation.pk, evaluation.version),
+    ]
+
+
+def test_no_job_offers_to_make_the_pdf(client, world, evaluation, no_worker):
+    html = login(client, world).get(status_url(evaluation)).content.decode()
+    assert "Maak de PDF" in html and "hx-get" not in html
+
+
+@pytest.mark.parametrize("name", ["cycle:evaluation-pdf", "cycle:evaluation-pdf-status"])
+def test_outsider_gets_404(client, world, evaluation, no_worker, django_user_model, name):
+    outsider = django_user_model.objects.create_user("buitenstaander", password="x" * 12)
+    client.force_login(outsider)
+    assert client.get(reverse(name, args=[evaluation.pk])).status_code == 404
+    assert client.get(reverse(name, args=[99999])).status_code == 404
+    no_worker.assert_not_called()
+
+
+def test_anonymous_is_sent_to_login(client, evaluation):
+    response = client.get(status_url(evaluation))
+    assert response.status_code == 302 and "login" in response["Location"]
