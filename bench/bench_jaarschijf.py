@@ -15,6 +15,7 @@ accepted save made of it (zero lost updates).
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import statistics
@@ -82,11 +83,53 @@ def setup(pieces: int):
     return jaarschijf, list(jaarschijf.contributions.values_list("pk", flat=True)), user.pk
 
 
+def run_editor(number: int, piece_ids: list[int], user_id: int, stop_at: float, think: float):
+    """One editor: read a random piece, save it on the version read, until ``stop_at``."""
+    from django.contrib.auth import get_user_model
+
+    rng = random.Random(number)
+    result = {"latencies": [], "conflicts": 0, "accepted": {}, "errors": []}
+    try:
+        actor = get_user_model().objects.get(pk=user_id)
+        while time.monotonic() < stop_at:
+            pk = rng.choice(piece_ids)
+            version = Contribution.objects.filter(pk=pk).values_list("version", flat=True)[0]
+            text = f"editor {number} piece {pk} based on v{version} #{rng.random():.8f}"
+            start = time.perf_counter()
+            try:
+                saved = js.contribution_update(
+                    actor=actor,
+                    contribution_id=pk,
+                    expected_version=version,
+                    data=js.ContributionInput(text=text),
+                )
+            except js.EditConflict:
+                result["conflicts"] += 1
+                result["latencies"].append(time.perf_counter() - start)
+            else:
+                result["latencies"].append(time.perf_counter() - start)
+                previous = result["accepted"].get(pk)
+                if previous is None or saved.version > previous[0]:
+                    result["accepted"][pk] = (saved.version, text)
+            if think:
+                time.sleep(rng.uniform(0, 2 * think))
+    except Exception as error:  # noqa: BLE001 - reported by main
+        result["errors"].append(repr(error))
+    finally:
+        connections.close_all()
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--pieces", type=int, default=40)
+    parser.add_argument(
+        "--processes",
+        action="store_true",
+        help="one process per editor (like web server workers) instead of threads in one process",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -100,60 +143,35 @@ def main() -> int:
         return 2
     call_command("migrate", verbosity=0)
     jaarschijf, piece_ids, user_id = setup(args.pieces)
-    from django.contrib.auth import get_user_model
-
-    lock = threading.Lock()
-    latencies: list[float] = []
-    conflicts = 0
-    errors: list[str] = []
-    # piece id -> (version, text) of the last accepted save
-    accepted: dict[int, tuple[int, str]] = {}
-    stop_at = time.monotonic() + args.seconds
-
-    def editor(number: int) -> None:
-        nonlocal conflicts
-        rng = random.Random(number)
-        actor = get_user_model().objects.get(pk=user_id)
-        try:
-            while time.monotonic() < stop_at:
-                pk = rng.choice(piece_ids)
-                version = Contribution.objects.filter(pk=pk).values_list("version", flat=True)[0]
-                text = f"editor {number} piece {pk} based on v{version} #{rng.random():.8f}"
-                start = time.perf_counter()
-                try:
-                    saved = js.contribution_update(
-                        actor=actor,
-                        contribution_id=pk,
-                        expected_version=version,
-                        data=js.ContributionInput(text=text),
-                    )
-                except js.EditConflict:
-                    with lock:
-                        conflicts += 1
-                        latencies.append(time.perf_counter() - start)
-                    if args.think:
-                        time.sleep(rng.uniform(0, 2 * args.think))
-                    continue
-                elapsed = time.perf_counter() - start
-                with lock:
-                    latencies.append(elapsed)
-                    previous = accepted.get(pk)
-                    if previous is None or saved.version > previous[0]:
-                        accepted[pk] = (saved.version, text)
-                if args.think:
-                    time.sleep(rng.uniform(0, 2 * args.think))
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=editor, args=(n,)) for n in range(args.editors)]
+    stop_at = time.monotonic() + args.seconds  # CLOCK_MONOTONIC: the same in every process
+    jobs = [(n, piece_ids, user_id, stop_at, args.think) for n in range(args.editors)]
     began = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    if args.processes:
+        # Like a web server with one worker process per editor: no shared interpreter lock.
+        connections.close_all()
+        with multiprocessing.get_context("fork").Pool(args.editors) as pool:
+            results = pool.starmap(run_editor, jobs)
+    else:
+        results = [None] * args.editors
+
+        def thread_job(n: int) -> None:
+            results[n] = run_editor(*jobs[n])
+
+        threads = [threading.Thread(target=thread_job, args=(n,)) for n in range(args.editors)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     duration = time.monotonic() - began
+    latencies = [latency for result in results for latency in result["latencies"]]
+    conflicts = sum(result["conflicts"] for result in results)
+    errors = [error for result in results for error in result["errors"]]
+    # piece id -> (version, text) of the last accepted save, over every editor
+    accepted: dict[int, tuple[int, str]] = {}
+    for result in results:
+        for pk, (version, text) in result["accepted"].items():
+            if pk not in accepted or version > accepted[pk][0]:
+                accepted[pk] = (version, text)
     saves = len(latencies) - conflicts
     ordered = sorted(latencies)
     p95 = ordered[int(len(ordered) * 0.95) - 1] * 1000 if ordered else 0.0
@@ -164,8 +182,8 @@ def main() -> int:
         if stored[pk] != text or versions[pk] != version:
             lost += 1
     print(
-        f"editors {args.editors}, pieces {args.pieces}, think time {args.think:.1f} s, "
-        f"{duration:.1f} s"
+        f"editors {args.editors} ({'processes' if args.processes else 'threads'}), "
+        f"pieces {args.pieces}, think time {args.think:.1f} s, {duration:.1f} s"
     )
     print(f"accepted saves {saves} ({saves / duration:.1f}/s), conflicts detected {conflicts}")
     print(
