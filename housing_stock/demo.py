@@ -125,6 +125,7 @@ def _demo(municipality: Party, seed: list[dict]) -> list[str]:
 
 
 DEMO_IMPORT_NAME = "demo-heemwonen-lijst-per-woning-2024.xlsx"
+DEMO_IMPORT_DWELLINGS = 4908
 
 
 def _demo_import(municipality: Party) -> list[str]:
@@ -145,10 +146,13 @@ def _demo_import(municipality: Party) -> list[str]:
     sheet.title = "Woningen"
     sheet.append([c.header for c in UNIT_COLUMNS])
     types = [str(label) for label in DwellingType.labels]
-    for n in range(1, 301):
+    # As many dwellings as HEEMwonen holds in the seed's BAT table (4.908), so that figures
+    # computed from each corporation's latest snapshot (the evaluation's share of the
+    # vergunninghouders task) stay in proportion; the dwellings themselves are invented.
+    for n in range(1, DEMO_IMPORT_DWELLINGS + 1):
         sheet.append(
             [
-                f"Demo-complex {n // 25 + 1}",
+                f"Demo-complex {n // 40 + 1}",
                 f"Demostraat {n}",
                 rng.choice(types),
                 round(rng.uniform(380, 950), 2),
