@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
 
 from .access import user_membership
-from .models import Membership, Party, Signature, SigningRequest
+from .models import Framework, Membership, Party, Signature, SigningRequest
+from .selectors import framework_parties
 from .signing import Signable
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -101,3 +103,77 @@ def verify_hash(digest: str) -> Verification:
     matched = "pdf" if request.signed_pdf_sha256 == digest else "content"
     signatures = list(request.signatures.select_related("party").order_by("signed_at", "id"))
     return Verification(digest, request, matched, signatures)
+
+
+@dataclass
+class PartySigning:
+    party: Party
+    signature: Signature | None
+
+
+@dataclass
+class DocumentSigningStatus:
+    """What a document's own page shows of its signing: the newest round and, per party, its
+    signature in that round (or none yet)."""
+
+    request: SigningRequest | None
+    parties: list[PartySigning] = field(default_factory=list)
+    can_put_up: bool = False
+    may_sign: bool = False
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for row in self.parties if row.signature is not None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.request is not None and self.request.status == SigningRequest.Status.OPEN
+
+    @property
+    def is_signed(self) -> bool:
+        return self.request is not None and self.request.status == SigningRequest.Status.SIGNED
+
+
+def latest_request(signable: Signable) -> SigningRequest | None:
+    """The newest signing round of the document, with parties and signatures."""
+    return (
+        SigningRequest.objects.filter(document_type=signable.key, object_id=signable.pk)
+        .prefetch_related("parties", "signatures__party")
+        .order_by("-round")
+        .first()
+    )
+
+
+def document_signing_status(
+    *,
+    signable: Signable,
+    framework: Framework,
+    user: Any,
+    can_put_up: Callable[[SigningRequest | None], bool],
+) -> DocumentSigningStatus:
+    """The signing status of one document for this user (two queries plus the membership).
+
+    Parties are listed as the framework's documents name them; ``can_put_up`` is the
+    document's own rule, given its newest round, combined here with who may put it up.
+    """
+    request = latest_request(signable)
+    rows: list[PartySigning] = []
+    may_sign = False
+    if request is not None:
+        by_party = {s.party_id: s for s in request.signatures.all()}
+        order = {p.pk: i for i, p in enumerate(framework_parties(framework))}
+        parties = sorted(request.parties.all(), key=lambda p: order.get(p.pk, len(order)))
+        rows = [PartySigning(party, by_party.get(party.pk)) for party in parties]
+        membership = user_membership(user)
+        may_sign = (
+            request.status == SigningRequest.Status.OPEN
+            and membership is not None
+            and membership.role == Membership.Role.SIGNATORY
+            and any(row.party.pk == membership.party_id and not row.signature for row in rows)
+        )
+    return DocumentSigningStatus(
+        request=request,
+        parties=rows,
+        can_put_up=signable.can_be_put_up_by(user) and can_put_up(request),
+        may_sign=may_sign,
+    )

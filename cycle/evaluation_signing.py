@@ -29,10 +29,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models.signals import pre_delete, pre_save
@@ -41,11 +39,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.access import user_membership
 from agreements.canonical import canonical_bytes
-from agreements.models import Membership, Party, Signature, SigningRequest
+from agreements.models import Party, SigningRequest
 from agreements.selectors import framework_parties
 from agreements.signing import Signable, register
+from agreements.signing_selectors import (
+    DocumentSigningStatus,
+    document_signing_status,
+)
 
 from . import evaluation_services as services
 from .models import (
@@ -397,69 +398,15 @@ def _guard_figures_delete(sender, instance: YearFigures, **kwargs) -> None:
 # --- what the evaluation page shows -----------------------------------------------------------
 
 
-def current_request(evaluation: Evaluation) -> SigningRequest | None:
-    """The newest signing round of the evaluation, with parties and signatures."""
-    return (
-        SigningRequest.objects.filter(document_type=KEY, object_id=evaluation.pk)
-        .prefetch_related("parties", "signatures__party")
-        .order_by("-round")
-        .first()
-    )
-
-
-@dataclass
-class PartySigning:
-    party: Party
-    signature: Signature | None
-
-
-@dataclass
-class SigningStatus:
-    """The newest round and, per party, its signature in that round (or none yet)."""
-
-    request: SigningRequest | None
-    parties: list[PartySigning] = field(default_factory=list)
-    can_put_up: bool = False
-    may_sign: bool = False
-
-    @property
-    def signed_count(self) -> int:
-        return sum(1 for row in self.parties if row.signature is not None)
-
-    @property
-    def is_open(self) -> bool:
-        return self.request is not None and self.request.status == SigningRequest.Status.OPEN
-
-    @property
-    def is_signed(self) -> bool:
-        return self.request is not None and self.request.status == SigningRequest.Status.SIGNED
-
-
-def signing_status(evaluation: Evaluation, user: Any) -> SigningStatus:
+def signing_status(evaluation: Evaluation, user: Any) -> DocumentSigningStatus:
     """The signing status of the evaluation for this user; rendered by
     ``templates/cycle/evaluation/_signing.html`` as the context variable ``signing``."""
-    signable = EvaluationSignable(evaluation)
-    request = current_request(evaluation)
-    rows: list[PartySigning] = []
-    may_sign = False
-    if request is not None:
-        by_party = {s.party_id: s for s in request.signatures.all()}
-        order = {p.pk: i for i, p in enumerate(framework_parties(evaluation.cycle_year.framework))}
-        parties = sorted(request.parties.all(), key=lambda p: order.get(p.pk, len(order)))
-        rows = [PartySigning(party, by_party.get(party.pk)) for party in parties]
-        membership = user_membership(user) if not isinstance(user, AnonymousUser) else None
-        may_sign = (
-            request.status == SigningRequest.Status.OPEN
-            and membership is not None
-            and membership.role == Membership.Role.SIGNATORY
-            and any(row.party.pk == membership.party_id and not row.signature for row in rows)
-        )
-    can_put_up = (
-        request is None or request.status == SigningRequest.Status.DECLINED
-    ) and evaluation.state == Evaluation.State.CONCEPT
-    return SigningStatus(
-        request=request,
-        parties=rows,
-        can_put_up=can_put_up and signable.can_be_put_up_by(user),
-        may_sign=may_sign,
+    return document_signing_status(
+        signable=EvaluationSignable(evaluation),
+        framework=evaluation.cycle_year.framework,
+        user=user,
+        can_put_up=lambda request: (
+            (request is None or request.status == SigningRequest.Status.DECLINED)
+            and evaluation.state == Evaluation.State.CONCEPT
+        ),
     )

@@ -20,7 +20,6 @@ signature on it even when the round was not closed (the last line of defence).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -30,11 +29,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.access import user_membership
 from agreements.canonical import canonical_bytes
-from agreements.models import Membership, Party, Signature, SigningRequest
+from agreements.models import Party, Signature, SigningRequest
 from agreements.selectors import framework_parties
 from agreements.signing import Signable, register
+from agreements.signing_selectors import (
+    DocumentSigningStatus,
+    document_signing_status,
+)
 
 from . import jaarschijf_selectors as selectors
 from . import jaarschijf_services as js
@@ -191,68 +193,17 @@ class JaarschijfSignable(Signable):
 # --- reads and writes of the jaarschijf's signing ------------------------------------------
 
 
-def current_request(jaarschijf: Jaarschijf) -> SigningRequest | None:
-    """The newest signing round of the jaarschijf, with parties and signatures."""
-    return (
-        SigningRequest.objects.filter(document_type=KEY, object_id=jaarschijf.pk)
-        .prefetch_related("parties", "signatures__party")
-        .order_by("-round")
-        .first()
-    )
-
-
-@dataclass
-class PartySigning:
-    party: Party
-    signature: Signature | None
-
-
-@dataclass
-class SigningStatus:
-    """What the jaarschijf page shows of the signing: the newest round and, per party, its
-    signature in that round (or none yet)."""
-
-    request: SigningRequest | None
-    parties: list[PartySigning] = field(default_factory=list)
-    can_put_up: bool = False
-    may_sign: bool = False
-
-    @property
-    def signed_count(self) -> int:
-        return sum(1 for row in self.parties if row.signature is not None)
-
-    @property
-    def is_open(self) -> bool:
-        return self.request is not None and self.request.status == SigningRequest.Status.OPEN
-
-
-def signing_status(jaarschijf: Jaarschijf, user: Any) -> SigningStatus:
-    """The signing status of the jaarschijf for this user (three queries).
+def signing_status(jaarschijf: Jaarschijf, user: Any) -> DocumentSigningStatus:
+    """The signing status of the jaarschijf for this user.
 
     Render it with ``templates/cycle/jaarschijf/_signing.html`` as the context variable
     ``signing``.
     """
-    signable = JaarschijfSignable(jaarschijf)
-    request = current_request(jaarschijf)
-    rows: list[PartySigning] = []
-    may_sign = False
-    if request is not None:
-        by_party = {s.party_id: s for s in request.signatures.all()}
-        order = {p.pk: i for i, p in enumerate(framework_parties(jaarschijf.cycle_year.framework))}
-        parties = sorted(request.parties.all(), key=lambda p: order.get(p.pk, len(order)))
-        rows = [PartySigning(party, by_party.get(party.pk)) for party in parties]
-        membership = user_membership(user)
-        may_sign = (
-            request.status == SigningRequest.Status.OPEN
-            and membership is not None
-            and membership.role == Membership.Role.SIGNATORY
-            and any(row.party.pk == membership.party_id and not row.signature for row in rows)
-        )
-    return SigningStatus(
-        request=request,
-        parties=rows,
-        can_put_up=signable.can_be_put_up_by(user) and _can_put_up(jaarschijf),
-        may_sign=may_sign,
+    return document_signing_status(
+        signable=JaarschijfSignable(jaarschijf),
+        framework=jaarschijf.cycle_year.framework,
+        user=user,
+        can_put_up=lambda _request: _can_put_up(jaarschijf),
     )
 
 
