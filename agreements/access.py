@@ -10,7 +10,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Framework, Membership, Party
+from agreements.models import Framework, Membership, Party
+from core.actors import SystemActor
+
+# Whoever a read or a write is for: a user (perhaps anonymous) or the portal's own job.
+AnyUser = AbstractBaseUser | AnonymousUser | SystemActor
 
 _MEMBERSHIP_CACHE = "_pa_membership"
 

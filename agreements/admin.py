@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (
+from agreements.models import (
     Agreement,
     Framework,
     FrameworkSignatory,
@@ -136,15 +136,14 @@ admin.site.index_title = _("Beheer")
 
 # --- Signing and addenda: read-only records; frozen frameworks cannot be edited here ---------
 
-from .immutability import frozen_framework_ids  # noqa: E402
-from .models import (  # noqa: E402
+from agreements.models import (  # noqa: E402
     Addendum,
     AddendumChange,
-    DocumentEvent,
     FrameworkVersion,
     Signature,
     SigningRequest,
 )
+from agreements.signing.freeze import frozen_framework_ids  # noqa: E402
 
 
 def _frozen(obj, path: str) -> bool:
@@ -216,12 +215,6 @@ class SigningRequestAdmin(ReadOnlyAdmin):
 class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["signer_name", "party", "round", "signed_at", "ip_address"]
     list_filter = ["party"]
-
-
-@admin.register(DocumentEvent)
-class DocumentEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "action", "document_type", "object_id", "actor"]
-    list_filter = ["action", "document_type"]
 
 
 class AddendumChangeInline(admin.TabularInline):

@@ -9,9 +9,9 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed
 
-        from . import signing  # noqa: F401 - registers the framework and addenda as signable
-        from .immutability import m2m_guard
-        from .models import Agreement, Framework, Target
+        from agreements.models import Agreement, Framework, Target
+        from agreements.signing import registry  # noqa: F401 - registers the framework and addenda as signable
+        from agreements.signing.freeze import m2m_guard
 
         for through in (
             Framework.parties.through,

@@ -13,7 +13,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from .models import Addendum, Agreement, Framework, Target, Theme
+from agreements.models import Addendum, Agreement, Framework, Target, Theme
 
 
 def _plain(value: Any) -> Any:

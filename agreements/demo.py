@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from . import services
-from .models import Party
+from agreements import services
+from agreements.models import Party
 
 DEMO_PASSWORD = "kerkrade-demo"  # noqa: S105 - documented demo password, created only by load_demo
 

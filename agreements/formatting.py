@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import Target
+from agreements.models import Target
 
 
 def format_number(value: Decimal | int | float | None) -> str:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Framework, Party, Theme
+from agreements.models import Framework, Party, Theme
 
 
 class TargetFilterForm(forms.Form):

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .immutability import (
+from agreements.signing.freeze import (
     FRAMEWORK_LIFECYCLE_FIELDS,
     SIGNING_STATE_OPEN,
     SIGNING_STATE_SIGNED,
@@ -420,12 +420,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     """Rows that are written once and never changed or removed (signatures)."""
 
     def update(self, **kwargs):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         raise SignedDocumentError(str(_("Een handtekening kan niet worden gewijzigd.")))
 
     def delete(self):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
 
@@ -503,7 +503,7 @@ class SigningRequest(models.Model):
         return f"{self.title} (ronde {self.round})"
 
     def save(self, *args, **kwargs):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         if self.pk is not None:
             old = SigningRequest.objects.filter(pk=self.pk).values_list("status", flat=True).first()
@@ -512,7 +512,7 @@ class SigningRequest(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         raise SignedDocumentError()
 
@@ -564,37 +564,16 @@ class Signature(models.Model):
         return f"{self.signer_name} ({self.party})"
 
     def save(self, *args, **kwargs):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         if not self._state.adding:
             raise SignedDocumentError(str(_("Een handtekening kan niet worden gewijzigd.")))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
-
-
-class DocumentEvent(models.Model):
-    """Audit trail of signing and addenda, written in the same transaction as the change."""
-
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    action = models.CharField(max_length=64)
-    document_type = models.CharField(max_length=40)
-    object_id = models.PositiveBigIntegerField()
-    details = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("logregel ondertekening")
-        verbose_name_plural = _("logregels ondertekening")
-        ordering = ["-at", "-id"]
-
-    def __str__(self) -> str:
-        return f"{self.action} {self.document_type}#{self.object_id}"
 
 
 class Addendum(models.Model):
@@ -638,7 +617,7 @@ class Addendum(models.Model):
 
     def save(self, *args, **kwargs):
         # Only a proposal can change; once put up for signing, only its status moves on.
-        from .immutability import SignedDocumentError
+        from agreements.signing.freeze import SignedDocumentError
 
         if self.pk is not None:
             old = Addendum.objects.filter(pk=self.pk).first()

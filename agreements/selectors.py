@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from .models import Agreement, Framework, FrameworkSignatory, Party, ProcessStep, Target, Theme
+from agreements.models import (
+    Agreement,
+    Framework,
+    FrameworkSignatory,
+    Party,
+    ProcessStep,
+    Target,
+    Theme,
+)
 
 
 def _targets_prefetch() -> Prefetch:

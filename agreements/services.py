@@ -10,8 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .immutability import SignedDocumentError
-from .models import (
+from agreements.models import (
     Agreement,
     Framework,
     FrameworkSignatory,
@@ -21,6 +20,7 @@ from .models import (
     Target,
     Theme,
 )
+from agreements.signing.freeze import SignedDocumentError
 
 User = get_user_model()
 

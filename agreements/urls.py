@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import addenda_views, views
-from .signing_urls import urlpatterns as signing_urlpatterns
+from agreements import views
+from agreements.addenda import views as addenda_views
+from agreements.signing.urls import urlpatterns as signing_urlpatterns
 
 app_name = "agreements"
 

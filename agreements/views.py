@@ -4,11 +4,10 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 
-from kerkrade_pa.pdf import render_pdf
-
-from . import selectors
-from .access import get_framework_for_user, visible_frameworks
-from .forms import TargetFilterForm
+from agreements import selectors
+from agreements.access import get_framework_for_user, visible_frameworks
+from agreements.forms import TargetFilterForm
+from core.pdf import render_pdf
 
 
 @login_required

@@ -41,6 +41,8 @@ from agreements import demo as agreements_demo  # noqa: E402
 from agreements.models import Party  # noqa: E402
 from cycle import bid_xlsx, selectors, services  # noqa: E402
 from cycle import demo as cycle_demo  # noqa: E402
+from cycle import reminders as reminders
+from cycle.bids import services as bids_services
 from cycle.models import Bid, CycleYear  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "kerkrade"
@@ -101,13 +103,13 @@ def grow(factor: int) -> None:
     cycle_year = CycleYear.objects.order_by("-year").first()
     for corporation in Party.objects.filter(kind="corporatie"):
         for _ in range(factor):
-            bid = services.bid_draft_start(
+            bid = bids_services.bid_draft_start(
                 actor=None, cycle_year=cycle_year, corporation=corporation
             )
-            services.bid_lines_save(
+            bids_services.bid_lines_save(
                 actor=None, bid=bid, lines=cycle_demo._lines(corporation, bid.plan_year, 1, {})
             )
-            services.bid_submit(actor=None, bid=bid)
+            bids_services.bid_submit(actor=None, bid=bid)
             services.milestone_add(
                 actor=None,
                 cycle_year=cycle_year,
@@ -151,7 +153,7 @@ def main() -> None:
     build, read = xlsx_round_trip(5)
     print(f"xlsx template build {build:.1f} ms, read + validate {read:.1f} ms (median of 5)")
     start = time.perf_counter()
-    sent = services.reminders_send(today=dt.date(2026, 8, 10))
+    sent = reminders.reminders_send(today=dt.date(2026, 8, 10))
     print(f"reminders_send: {sent} reminders in {(time.perf_counter() - start) * 1000:.0f} ms")
 
 

@@ -13,38 +13,33 @@ Rules:
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import user_party, user_role, visible_frameworks
-from agreements.models import Membership, Party
-
-from .models import Bid, BidUpload, CycleYear, Milestone
-
-User = AbstractBaseUser | AnonymousUser
-PUBLISHED = [Bid.Status.SUBMITTED, Bid.Status.SUPERSEDED]
+from agreements.access import AnyUser, user_party, user_role, visible_frameworks
+from agreements.models import Membership
+from cycle.models import CycleYear, Milestone
 
 
-def visible_cycle_years(user: User) -> QuerySet[CycleYear]:
+def visible_cycle_years(user: AnyUser) -> QuerySet[CycleYear]:
     frameworks = visible_frameworks(user)
     return CycleYear.objects.select_related("framework", "municipality").filter(
         framework__in=frameworks.values("pk")
     )
 
 
-def get_cycle_year_for_user(user: User, pk: int) -> CycleYear:
+def get_cycle_year_for_user(user: AnyUser, pk: int) -> CycleYear:
     try:
         return visible_cycle_years(user).get(pk=pk)
     except CycleYear.DoesNotExist:
         raise Http404("Cyclusjaar niet gevonden") from None
 
 
-def is_working_group(user: User) -> bool:
+def is_working_group(user: AnyUser) -> bool:
     return user_role(user) == Membership.Role.WORKING_GROUP
 
 
-def can_manage_cycle(user: User, framework) -> bool:
+def can_manage_cycle(user: AnyUser, framework) -> bool:
     """Working-group members of a party of the framework."""
     party = user_party(user)
     return (
@@ -54,24 +49,24 @@ def can_manage_cycle(user: User, framework) -> bool:
     )
 
 
-def can_manage_milestones(user: User, cycle_year: CycleYear) -> bool:
+def can_manage_milestones(user: AnyUser, cycle_year: CycleYear) -> bool:
     """Working-group members of a party of the framework (the cycle year is already visible)."""
     return can_manage_cycle(user, cycle_year.framework)
 
 
-def managed_frameworks(user: User) -> list:
+def managed_frameworks(user: AnyUser) -> list:
     """The frameworks in which the user may create cycle years."""
     return [f for f in visible_frameworks(user) if can_manage_cycle(user, f)]
 
 
-def get_cycle_year_for_manager(user: User, pk: int) -> CycleYear:
+def get_cycle_year_for_manager(user: AnyUser, pk: int) -> CycleYear:
     cycle_year = get_cycle_year_for_user(user, pk)
     if not can_manage_milestones(user, cycle_year):
         raise Http404("Cyclusjaar niet gevonden")
     return cycle_year
 
 
-def get_milestone_for_manager(user: User, pk: int) -> Milestone:
+def get_milestone_for_manager(user: AnyUser, pk: int) -> Milestone:
     try:
         milestone = Milestone.objects.select_related(
             "cycle_year", "cycle_year__framework", "owner_party"
@@ -81,63 +76,3 @@ def get_milestone_for_manager(user: User, pk: int) -> Milestone:
     if not can_manage_milestones(user, milestone.cycle_year):
         raise Http404("Mijlpaal niet gevonden")
     return milestone
-
-
-def bid_corporation(user: User, cycle_year: CycleYear) -> Party:
-    """The corporation on whose behalf the user works on bids for this cycle year, or 404."""
-    party = user_party(user)
-    if (
-        party is None
-        or party.kind != Party.Kind.CORPORATION
-        or not cycle_year.framework.parties.filter(pk=party.pk).exists()
-    ):
-        raise Http404("Geen corporatie")
-    return party
-
-
-def visible_bids(user: User) -> QuerySet[Bid]:
-    qs = Bid.objects.select_related("corporation", "cycle_year", "cycle_year__framework")
-    if not user.is_authenticated:
-        return qs.none()
-    published = Q(status__in=PUBLISHED)
-    if user.is_superuser and user_party(user) is None:
-        return qs.filter(published)
-    party = user_party(user)
-    if party is None:
-        return qs.none()
-    in_frameworks = Q(cycle_year__framework__in=visible_frameworks(user).values("pk"))
-    own = Q(corporation=party)
-    if party.kind != Party.Kind.CORPORATION or is_working_group(user):
-        return qs.filter(in_frameworks & (own | published))
-    return qs.filter(in_frameworks & own)
-
-
-def get_bid_for_user(user: User, pk: int) -> Bid:
-    try:
-        return visible_bids(user).get(pk=pk)
-    except Bid.DoesNotExist:
-        raise Http404("Bod niet gevonden") from None
-
-
-def get_draft_bid_for_editor(user: User, pk: int) -> Bid:
-    """A draft of the user's own corporation; anything else (even its submitted bid) is 404."""
-    party = user_party(user)
-    if party is None or party.kind != Party.Kind.CORPORATION:
-        raise Http404("Bod niet gevonden")
-    try:
-        return visible_bids(user).get(pk=pk, corporation=party, status=Bid.Status.DRAFT)
-    except Bid.DoesNotExist:
-        raise Http404("Bod niet gevonden") from None
-
-
-def get_upload_for_user(user: User, pk: int) -> BidUpload:
-    """An upload of the user's own corporation (it may hold a draft), else 404."""
-    party = user_party(user)
-    if party is None or party.kind != Party.Kind.CORPORATION:
-        raise Http404("Upload niet gevonden")
-    try:
-        return BidUpload.objects.select_related("cycle_year", "bid").get(
-            pk=pk, corporation=party, cycle_year__in=visible_cycle_years(user).values("pk")
-        )
-    except BidUpload.DoesNotExist:
-        raise Http404("Upload niet gevonden") from None

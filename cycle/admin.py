@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from .models import (
-    AuditEntry,
+from cycle.models import (
     Bid,
     BidLine,
     BidUpload,
@@ -49,7 +48,6 @@ class BidAdmin(admin.ModelAdmin):
 admin.site.register(BidUpload)
 admin.site.register(ReminderSent)
 admin.site.register(CyclePreference)
-admin.site.register(AuditEntry)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

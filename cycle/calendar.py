@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -89,3 +89,23 @@ def milestone_status(*, deadline: dt.date, done_at: dt.datetime | None, today: d
 def last_day(deadline: dt.date) -> dt.date:
     """The last day on which a "vóór" deadline is still met."""
     return deadline - dt.timedelta(days=1)
+
+
+class _Dated(Protocol):
+    deadline: dt.date
+    done_at: dt.datetime | None
+
+
+M = TypeVar("M", bound=_Dated)
+
+
+def with_status(milestones: Iterable[M], today: dt.date) -> list[M]:
+    """The milestones with ``status`` and ``status_label`` set for this Amsterdam day."""
+    result = []
+    for milestone in milestones:
+        milestone.status = milestone_status(
+            deadline=milestone.deadline, done_at=milestone.done_at, today=today
+        )
+        milestone.status_label = STATUS_LABELS[milestone.status]
+        result.append(milestone)
+    return result

@@ -14,10 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from agreements.models import Framework, Party
-
-from . import services
-from .calendar import AMSTERDAM
-from .models import Bid, CycleYear, Figure, Milestone
+from cycle import services
+from cycle.bids import services as bids_services
+from cycle.calendar import AMSTERDAM
+from cycle.models import Bid, CycleYear, Figure, Milestone
 
 DEMO_PREFIX = "Demogegevens:"
 
@@ -57,7 +57,7 @@ def _lines(corporation: Party, plan_year: int, version: int, links: dict) -> dic
     lines = {}
     for figure in Figure:
         target = links.get(figure.value)
-        lines[figure.value] = services.LineInput(
+        lines[figure.value] = bids_services.LineInput(
             quantity=demo_quantity(corporation.slug, plan_year, figure.value, version),
             explanation=(
                 f"{DEMO_PREFIX} gegenereerd cijfer voor {figure.label.lower()} in {plan_year} "
@@ -79,21 +79,21 @@ def _bid_versions(year_index: int, last_year: bool, corp_index: int, year: int) 
 
 
 def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool) -> int:
-    links = services.default_links(cycle_year.framework)
+    links = bids_services.default_links(cycle_year.framework)
     themes = list(cycle_year.framework.themes.order_by("number"))
     made = 0
     for corp_index, corporation in enumerate(corporations):
         if Bid.objects.filter(cycle_year=cycle_year, corporation=corporation).exists():
             continue
-        milestone = services.bid_milestone(cycle_year, corporation)
+        milestone = bids_services.bid_milestone(cycle_year, corporation)
         deadline = milestone.deadline if milestone else dt.date(cycle_year.year, 7, 1)
         late = corp_index == 2 and cycle_year.year % 3 == 0
         plan = _bid_versions(0, last_year, corp_index, cycle_year.year)
         for number, kind in enumerate(plan, start=1):
-            bid = services.bid_draft_start(
+            bid = bids_services.bid_draft_start(
                 actor=None, cycle_year=cycle_year, corporation=corporation
             )
-            services.bid_lines_save(
+            bids_services.bid_lines_save(
                 actor=None,
                 bid=bid,
                 lines=_lines(corporation, bid.plan_year, number, links),
@@ -113,7 +113,7 @@ def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool
                     if late
                     else deadline - dt.timedelta(days=days_before)
                 )
-                services.bid_submit(
+                bids_services.bid_submit(
                     actor=None, bid=bid, at=_moment(day + dt.timedelta(days=number - 1))
                 )
             made += 1
@@ -141,8 +141,8 @@ def _demo_user(username: str):
 def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
     """A jaarschijf per cycle year: signed for earlier years, in concept (with contributions,
     history and comments) for the current one. Edits and comments are marked as demo data."""
-    from . import jaarschijf_services as js
-    from .models import Contribution, Jaarschijf, JaarschijfText, PieceType
+    from cycle.jaarschijf import services as js
+    from cycle.models import Contribution, Jaarschijf, JaarschijfText, PieceType
 
     if Jaarschijf.objects.filter(cycle_year=cycle_year).exists():
         return False
@@ -249,7 +249,7 @@ _STATUS_NOTES = {
 
 def _demo_figures(corporation: Party, year: int):
     """Generated yearly figures of one corporation (deterministic, clearly marked)."""
-    from .evaluation_services import FiguresInput
+    from cycle.evaluation.services import FiguresInput
 
     def pick(name: str, low: int, high: int) -> int:
         return low + _number(corporation.slug, year, "jaarcijfers", name) % (high - low + 1)
@@ -272,7 +272,7 @@ def _demo_figures(corporation: Party, year: int):
 def _evaluation_years(framework: Framework) -> list[CycleYear]:
     """Cycle years whose evaluated jaarschijf (last year's) is signed, up to the one that
     evaluates the jaarschijf of the framework's last year (or the latest signed one)."""
-    from .models import Jaarschijf
+    from cycle.models import Jaarschijf
 
     signed = set(
         Jaarschijf.objects.filter(
@@ -290,8 +290,8 @@ def _evaluation_years(framework: Framework) -> list[CycleYear]:
 def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest: bool) -> bool:
     """An adopted evaluation of last year's jaarschijf: a realisation for every contribution,
     the corporations' year figures, conclusions. Everything marked "Demogegevens:"."""
-    from . import evaluation_services as es
-    from .models import Evaluation, YearFigures
+    from cycle.evaluation import services as es
+    from cycle.models import Evaluation, YearFigures
 
     if Evaluation.objects.filter(cycle_year=cycle_year).exists():
         return False
@@ -355,7 +355,7 @@ def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest
 def _make_first_year_figures(framework: Framework, corporations: list[Party], before: int):
     """Year figures of framework years that no evaluation in the portal covers (its first
     year): written directly, as there is no evaluation to enter them through."""
-    from .models import YearFigures
+    from cycle.models import YearFigures
 
     for year in range(framework.period_start, before):
         for corporation in corporations:

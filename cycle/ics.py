@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from .calendar import last_day
-from .models import Milestone
+from cycle.calendar import last_day
+from cycle.models import Milestone
 
 PRODID = "-//Prestatieafspraken//Jaarcyclus//NL"
 # Fixed, not the request's host: a UID must not change when the portal moves or is proxied.

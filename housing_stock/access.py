@@ -8,23 +8,19 @@ missing and forbidden alike.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import user_party, user_role
+from agreements.access import AnyUser, user_party, user_role
 from agreements.models import Membership, Party
-
-from .models import StockImport, StockSnapshot
-
-User = AbstractBaseUser | AnonymousUser
+from housing_stock.models import StockImport, StockSnapshot
 
 
 def _municipality_of(party: Party) -> Party:
     return party if party.kind == Party.Kind.MUNICIPALITY else (party.municipality or party)
 
 
-def user_municipalities(user: User) -> QuerySet[Party]:
+def user_municipalities(user: AnyUser) -> QuerySet[Party]:
     qs = Party.objects.filter(kind=Party.Kind.MUNICIPALITY).order_by("name")
     if not user.is_authenticated:
         return qs.none()
@@ -36,7 +32,7 @@ def user_municipalities(user: User) -> QuerySet[Party]:
     return qs.filter(pk=_municipality_of(party).pk)
 
 
-def get_municipality_for_user(user: User, slug: str | None = None) -> Party:
+def get_municipality_for_user(user: AnyUser, slug: str | None = None) -> Party:
     qs = user_municipalities(user)
     municipality = qs.filter(slug=slug).first() if slug else qs.first()
     if municipality is None:
@@ -44,13 +40,13 @@ def get_municipality_for_user(user: User, slug: str | None = None) -> Party:
     return municipality
 
 
-def is_working_group(user: User) -> bool:
+def is_working_group(user: AnyUser) -> bool:
     return user.is_authenticated and (
         user.is_superuser or user_role(user) == Membership.Role.WORKING_GROUP
     )
 
 
-def can_import_for(user: User, party: Party) -> bool:
+def can_import_for(user: AnyUser, party: Party) -> bool:
     if not user.is_authenticated:
         return False
     if user.is_superuser:
@@ -63,7 +59,7 @@ def can_import_for(user: User, party: Party) -> bool:
     return own.kind == Party.Kind.CORPORATION and own.pk == party.pk
 
 
-def importable_parties(user: User, municipality: Party) -> QuerySet[Party]:
+def importable_parties(user: AnyUser, municipality: Party) -> QuerySet[Party]:
     """Parties the user may import for: their own corporation, or all (working group)."""
     qs = Party.objects.filter(municipality=municipality).exclude(
         kind__in=[Party.Kind.MUNICIPALITY, Party.Kind.TENANT_ORGANISATION]
@@ -78,15 +74,15 @@ def importable_parties(user: User, municipality: Party) -> QuerySet[Party]:
     return qs.filter(pk=own.pk)
 
 
-def may_import(user: User, municipality: Party) -> bool:
+def may_import(user: AnyUser, municipality: Party) -> bool:
     return importable_parties(user, municipality).exists()
 
 
-def visible_snapshots(user: User) -> QuerySet[StockSnapshot]:
+def visible_snapshots(user: AnyUser) -> QuerySet[StockSnapshot]:
     return StockSnapshot.objects.filter(municipality__in=user_municipalities(user))
 
 
-def get_snapshot_for_user(user: User, pk: int) -> StockSnapshot:
+def get_snapshot_for_user(user: AnyUser, pk: int) -> StockSnapshot:
     try:
         return (
             visible_snapshots(user)
@@ -97,7 +93,7 @@ def get_snapshot_for_user(user: User, pk: int) -> StockSnapshot:
         raise Http404("Momentopname niet gevonden") from None
 
 
-def visible_imports(user: User) -> QuerySet[StockImport]:
+def visible_imports(user: AnyUser) -> QuerySet[StockImport]:
     """Imports the user may follow: the working group sees all of its municipality."""
     qs = StockImport.objects.all()
     if not user.is_authenticated:
@@ -115,7 +111,7 @@ def visible_imports(user: User) -> QuerySet[StockImport]:
     return qs.none()
 
 
-def get_import_for_user(user: User, pk: int) -> StockImport:
+def get_import_for_user(user: AnyUser, pk: int) -> StockImport:
     try:
         return visible_imports(user).select_related("party", "created_by", "replaces").get(pk=pk)
     except StockImport.DoesNotExist:

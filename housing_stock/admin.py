@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from .models import ReferenceYear, StockCount, StockImport, StockSnapshot
+from housing_stock.models import ReferenceYear, StockCount, StockImport, StockSnapshot
 
 UNVERIFIED_MARK = "⚠"
 

@@ -15,9 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from agreements.formatting import format_number
-
-from .domain import TABLE_SHAPES, StockTable
-from .selectors import SnapshotTable
+from housing_stock.domain import TABLE_SHAPES, StockTable
+from housing_stock.selectors import SnapshotTable
 
 PALETTE = ["#1f5c99", "#e17000", "#39870c", "#8b1a7a", "#5b5b5b"]
 WIDTH = 640

@@ -12,9 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.models import Party
-
-from . import services
-from .models import StockImport, StockSnapshot
+from housing_stock import services
+from housing_stock.models import StockImport, StockSnapshot
 
 DEMO_SOURCE = (
     "DEMOGEGEVENS – gegenereerd door de portal uit de tabellen per 01-01-2020 om de "
@@ -137,8 +136,8 @@ def _demo_import(municipality: Party) -> list[str]:
         return []
     from openpyxl import Workbook
 
-    from .domain import DwellingType
-    from .importing.parsing import UNIT_COLUMNS
+    from housing_stock.domain import DwellingType
+    from housing_stock.importing.parsing import UNIT_COLUMNS
 
     rng = random.Random(2024)  # noqa: S311 - reproducible demo data, no security use
     workbook = Workbook()

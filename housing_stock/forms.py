@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Party
-
-from .importing.safety import inspect_upload
-from .models import StockImport
+from housing_stock.importing.safety import inspect_upload
+from housing_stock.models import StockImport
 
 
 class StockImportForm(forms.Form):

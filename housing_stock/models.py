@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .domain import StockTable
+from housing_stock.domain import StockTable
 
 
 class StockSnapshot(models.Model):

@@ -10,8 +10,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 
 from agreements.models import Party, Target
-
-from .domain import (
+from housing_stock.domain import (
     NULTREDEN_YES,
     OPTIONAL_COLS,
     TABLE_SHAPES,
@@ -20,7 +19,7 @@ from .domain import (
     col_label,
     row_label,
 )
-from .models import StockCount, StockImport, StockSnapshot
+from housing_stock.models import StockCount, StockImport, StockSnapshot
 
 SHEET_TITLES = {
     StockTable.TYPE_RENT: "Voorraad",

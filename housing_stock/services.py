@@ -15,9 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Party
-
-from .domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
-from .models import ReferenceYear, StockCount, StockImport, StockSnapshot
+from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
+from housing_stock.models import ReferenceYear, StockCount, StockImport, StockSnapshot
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +158,8 @@ def stock_import_create(
     ValidationError and nothing is written. Access is checked by the caller (the view, through
     housing_stock.access) and again here, so a service call can never import for a stranger.
     """
-    from . import access
-    from .importing.safety import inspect_upload
+    from housing_stock import access
+    from housing_stock.importing.safety import inspect_upload
 
     if not access.can_import_for(user, party):
         raise ValidationError("U mag geen voorraadcijfers importeren voor deze corporatie.")
@@ -182,7 +181,7 @@ def stock_import_create(
         )
         stock_import.save()
         if stock_import.run_in_background:
-            from .tasks import stock_import_run
+            from housing_stock.tasks import stock_import_run
 
             pk = stock_import.pk
             transaction.on_commit(lambda: stock_import_run.delay(pk))
@@ -210,7 +209,7 @@ def stock_import_process(*, import_id: int) -> None:
 
     Idempotent: an import that is not pending is left alone (a retried task does nothing).
     """
-    from .importing.aggregate import ImportOutcome, import_file
+    from housing_stock.importing.aggregate import ImportOutcome, import_file
 
     stock_import = _claim(import_id)
     if stock_import is None:
@@ -298,7 +297,7 @@ def _snapshot_write(stock_import: StockImport) -> StockSnapshot:
 
 def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -> StockSnapshot:
     """Replace the earlier snapshot of the same corporation and peildatum (kept in history)."""
-    from . import access
+    from housing_stock import access
 
     if not access.can_import_for(user, stock_import.party):
         raise ValidationError("U mag deze import niet bevestigen.")
@@ -309,7 +308,7 @@ def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -
 
 @transaction.atomic
 def stock_import_cancel(*, user: AbstractBaseUser, stock_import: StockImport) -> StockImport:
-    from . import access
+    from housing_stock import access
 
     if not access.can_import_for(user, stock_import.party):
         raise ValidationError("U mag deze import niet annuleren.")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from housing_stock import services
 
 
 @shared_task(acks_late=True)

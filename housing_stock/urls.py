@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from housing_stock import views
 
 app_name = "housing_stock"
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import Party
-
-from . import access, charts, selectors, services, workbooks
-from .forms import ComparisonForm, StockImportForm
-from .importing.parsing import describe_error
+from housing_stock import access, charts, selectors, services, workbooks
+from housing_stock.forms import ComparisonForm, StockImportForm
+from housing_stock.importing.parsing import describe_error
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

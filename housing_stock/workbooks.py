@@ -10,9 +10,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .domain import BatClass, ConditionScore, DwellingType, EnergyLabel
-from .importing.parsing import INSTRUCTIONS_SHEET, UNIT_COLUMNS, UNITS_SHEET, aggregate_sheets
-from .selectors import ComparisonTable, SnapshotTable
+from housing_stock.domain import BatClass, ConditionScore, DwellingType, EnergyLabel
+from housing_stock.importing.parsing import (
+    INSTRUCTIONS_SHEET,
+    UNIT_COLUMNS,
+    UNITS_SHEET,
+    aggregate_sheets,
+)
+from housing_stock.selectors import ComparisonTable, SnapshotTable
 
 BOLD = Font(bold=True)
 

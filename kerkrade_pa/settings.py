@@ -13,7 +13,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_int, env_list, env_str
+from kerkrade_pa.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "kerkrade_pa",
+    "core",
     "agreements",
     "housing_stock",
     "cycle",
@@ -81,7 +82,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "kerkrade_pa.forms.PortalFormRenderer"
+FORM_RENDERER = "core.forms.PortalFormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from kerkrade_pa import views
 
 urlpatterns = [
     path("", views.home, name="home"),

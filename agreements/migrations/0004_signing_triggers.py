@@ -5,7 +5,7 @@ On SQLite this migration does nothing (the model layer guards); see agreements.s
 
 from django.db import migrations
 
-from agreements import signing_db
+from agreements.signing import db as signing_db
 
 
 class Migration(migrations.Migration):

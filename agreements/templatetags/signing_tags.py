@@ -8,7 +8,7 @@
 from django import template
 
 from agreements.models import Addendum, SigningRequest
-from agreements.signing import adapter_for
+from agreements.signing.registry import adapter_for
 
 register = template.Library()
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import IO, Any
 
-from ..domain import (
+from housing_stock.domain import (
     NULTREDEN_NO,
     NULTREDEN_YES,
     TABLE_SHAPES,
@@ -22,7 +22,14 @@ from ..domain import (
     StockTable,
     classify_rent,
 )
-from .parsing import UNITS_SHEET, CellError, UnitRow, formula_cells, read_aggregate, read_units
+from housing_stock.importing.parsing import (
+    UNITS_SHEET,
+    CellError,
+    UnitRow,
+    formula_cells,
+    read_aggregate,
+    read_units,
+)
 
 PROGRESS_EVERY = 5000
 MAX_ERRORS_KEPT = 1000

@@ -21,7 +21,7 @@ from xml.etree.ElementTree import Element  # noqa: S405 - only a type; parsing u
 
 from defusedxml.ElementTree import fromstring
 
-from ..domain import (
+from housing_stock.domain import (
     TABLE_SHAPES,
     BatClass,
     ConditionScore,

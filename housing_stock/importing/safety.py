@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import IO
 
-from kerkrade_pa.uploads import SPREADSHEETS, UploadInfo, UploadRejected
-from kerkrade_pa.uploads import inspect_upload as _gate
+from core.uploads import SPREADSHEETS, UploadInfo, UploadRejected
+from core.uploads import inspect_upload as _gate
 
 __all__ = ["UploadInfo", "UploadRejected", "inspect_upload"]
 

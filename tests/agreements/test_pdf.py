@@ -28,7 +28,7 @@ from django.test import Client
 from django.urls import reverse
 
 from agreements.models import Agreement, Framework, Membership, Target
-from kerkrade_pa import pdf
+from core import pdf
 from tests.conftest import DEMO_SLUG, OUTSIDER_PARTY_SLUG
 from tests.factories import (
     AgreementFactory,
@@ -247,7 +247,7 @@ def test_concept_framework_without_signatories_gets_a_signature_line_per_party(c
 
 def test_repeat_download_is_the_same_bytes_without_rendering_again(demo_module):
     client = werkgroep_client()
-    with mock.patch("kerkrade_pa.pdf.html_to_pdf", wraps=pdf.html_to_pdf) as spy:
+    with mock.patch("core.pdf.html_to_pdf", wraps=pdf.html_to_pdf) as spy:
         first = client.get(framework_pdf_url()).content
         assert spy.call_count == 1
         second = client.get(framework_pdf_url()).content
@@ -261,7 +261,7 @@ def test_changed_target_value_makes_a_different_pdf(downloaded, demo_module):
     ).first()
     target.value += Decimal("1")
     target.save()
-    with mock.patch("kerkrade_pa.pdf.html_to_pdf", wraps=pdf.html_to_pdf) as spy:
+    with mock.patch("core.pdf.html_to_pdf", wraps=pdf.html_to_pdf) as spy:
         changed = werkgroep_client().get(framework_pdf_url()).content
     assert spy.call_count == 1
     assert changed.startswith(b"%PDF-")
@@ -330,7 +330,7 @@ def test_print_html_uses_no_screen_css_and_no_external_resource(demo_module):
 
 def test_user_of_a_party_outside_the_framework_gets_404(demo_module, user_for, client_for):
     outsider = client_for(user_for(Membership.Role.WORKING_GROUP, OUTSIDER_PARTY_SLUG))
-    with mock.patch("kerkrade_pa.pdf.html_to_pdf") as spy:
+    with mock.patch("core.pdf.html_to_pdf") as spy:
         response = outsider.get(framework_pdf_url())
     assert response.status_code == 404
     spy.assert_not_called()

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 
 from agreements.models import Agreement, Framework, Membership, Party, ProcessStep, Target, Theme
 from cycle import services
+from cycle.bids import services as bids_services
 from cycle.calendar import AMSTERDAM
 from cycle.models import CycleYear, Figure
 
@@ -147,9 +148,9 @@ def world(db) -> World:
     )
 
 
-def full_lines(base: int = 10) -> dict[str, services.LineInput]:
+def full_lines(base: int = 10) -> dict[str, bids_services.LineInput]:
     return {
-        figure.value: services.LineInput(
+        figure.value: bids_services.LineInput(
             quantity=Decimal(base + index), explanation=f"uitleg {index}"
         )
         for index, figure in enumerate(Figure)
@@ -164,18 +165,20 @@ def amsterdam(year: int, month: int, day: int, hour: int = 12, minute: int = 0) 
 def submitted_bid(world):
     """HEEMwonen's version 1, submitted on time; returns the bid."""
     corporation = world.parties["heemwonen"]
-    bid = services.bid_draft_start(
+    bid = bids_services.bid_draft_start(
         actor=world.users["heemwonen"], cycle_year=world.cycle_year, corporation=corporation
     )
-    services.bid_lines_save(actor=world.users["heemwonen"], bid=bid, lines=full_lines())
-    return services.bid_submit(actor=world.users["heemwonen"], bid=bid, at=amsterdam(2025, 6, 20))
+    bids_services.bid_lines_save(actor=world.users["heemwonen"], bid=bid, lines=full_lines())
+    return bids_services.bid_submit(
+        actor=world.users["heemwonen"], bid=bid, at=amsterdam(2025, 6, 20)
+    )
 
 
 @pytest.fixture
 def draft_bid(world):
     corporation = world.parties["heemwonen"]
-    bid = services.bid_draft_start(
+    bid = bids_services.bid_draft_start(
         actor=world.users["heemwonen"], cycle_year=world.cycle_year, corporation=corporation
     )
-    services.bid_lines_save(actor=world.users["heemwonen"], bid=bid, lines=full_lines(20))
+    bids_services.bid_lines_save(actor=world.users["heemwonen"], bid=bid, lines=full_lines(20))
     return bid

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cycle import bid_xlsx
+from cycle.bids import services as bids_services
+from cycle.bids import xlsx as bid_xlsx
 from cycle.models import Bid
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,9 +124,8 @@ def test_bid_journey(world, live_server, browser, tmp_path):
 def test_pages_are_accessible_and_autosave_works(world, live_server, browser, submitted_bid):
     """The other cycle pages pass axe; typing in the web form saves the draft through htmx."""
     user = world.users["heemwonen"]
-    from cycle import services
 
-    draft = services.bid_draft_start(
+    draft = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=submitted_bid.corporation
     )
     page = login(browser, live_server, "heemwonen")

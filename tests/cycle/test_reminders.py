@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
+from cycle import reminders as reminders
 from cycle import services, tasks
 from cycle.models import Milestone, ReminderSent
-from cycle.services import reminder_step
+from cycle.reminders import reminder_step
 
 # The bid milestone is "vóór 1 juli 2025"; 31 May is 31 days before, 1 June is 30 days before.
 
@@ -37,7 +38,7 @@ def _bid_recipients():
 
 
 def test_thirty_days_before_mails_each_corporation_once(world):
-    sent = services.reminders_send(today=dt.date(2025, 6, 1))
+    sent = reminders.reminders_send(today=dt.date(2025, 6, 1))
     # three bid milestones, one per corporation; 15 December etc. are further away
     assert sent == 3
     assert "heemwonen@example.org" in _bid_recipients()
@@ -47,10 +48,10 @@ def test_thirty_days_before_mails_each_corporation_once(world):
 
 
 def test_running_twice_sends_nothing_more(world):
-    services.reminders_send(today=dt.date(2025, 6, 1))
+    reminders.reminders_send(today=dt.date(2025, 6, 1))
     count = len(mail.outbox)
-    assert services.reminders_send(today=dt.date(2025, 6, 1)) == 0
-    assert services.reminders_send(today=dt.date(2025, 6, 2)) == 0  # still the "30" step
+    assert reminders.reminders_send(today=dt.date(2025, 6, 1)) == 0
+    assert reminders.reminders_send(today=dt.date(2025, 6, 2)) == 0  # still the "30" step
     assert len(mail.outbox) == count
 
 
@@ -61,26 +62,26 @@ def test_next_steps_and_overdue_day(world):
         (dt.date(2025, 7, 1), "overdue"),
     ]:
         mail.outbox.clear()
-        services.reminders_send(today=day)
+        reminders.reminders_send(today=day)
         assert ReminderSent.objects.filter(step=step, milestone__kind="bid").count() == 3
         assert any("Termijn verstreken" in m.subject for m in mail.outbox) is (step == "overdue")
 
 
 def test_done_milestone_gets_no_reminder(world, submitted_bid):
-    services.reminders_send(today=dt.date(2025, 6, 28))
+    reminders.reminders_send(today=dt.date(2025, 6, 28))
     heem = Milestone.objects.get(kind="bid", owner_party__slug="heemwonen")
     assert not ReminderSent.objects.filter(milestone=heem).exists()
 
 
 def test_user_can_switch_reminders_off(world):
     services.preference_update(user=world.users["heemwonen"], reminders_enabled=False)
-    services.reminders_send(today=dt.date(2025, 6, 1))
+    reminders.reminders_send(today=dt.date(2025, 6, 1))
     assert "heemwonen@example.org" not in _bid_recipients()
     assert "heemwonen-bestuur@example.org" in _bid_recipients()
 
 
 def test_working_group_milestone_goes_to_working_group_members(world):
-    services.reminders_send(today=dt.date(2025, 11, 28))  # 3 days before "vóór 1 december"
+    reminders.reminders_send(today=dt.date(2025, 11, 28))  # 3 days before "vóór 1 december"
     assert set(_bid_recipients()) == {"werkgroep@example.org"}
     milestone = Milestone.objects.get(title="Jaarschijf (definitief concept)")
     # one row per party of the framework, even where no one is in the working group
@@ -89,7 +90,7 @@ def test_working_group_milestone_goes_to_working_group_members(world):
 
 def test_moving_the_deadline_allows_new_reminders(world):
     milestone = world.cycle_year.milestones.get(title="Evaluatie (concept)")
-    services.reminders_send(today=dt.date(2025, 3, 29))
+    reminders.reminders_send(today=dt.date(2025, 3, 29))
     assert ReminderSent.objects.filter(milestone=milestone).exists()
     services.milestone_update(
         actor=world.users["werkgroep"],
@@ -105,9 +106,9 @@ def test_failed_send_rolls_back_so_a_later_run_retries(world, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(reminders, "send_mail", broken)
     with pytest.raises(OSError):
-        services.reminders_send(today=dt.date(2025, 6, 1))
+        reminders.reminders_send(today=dt.date(2025, 6, 1))
     assert not ReminderSent.objects.exists()
 
 
@@ -131,14 +132,14 @@ def test_two_workers_at_once_send_each_reminder_once(world, monkeypatch):
         time.sleep(0.3)
         return real_send(*args, **kwargs)
 
-    monkeypatch.setattr(services, "send_mail", slow_send)
+    monkeypatch.setattr(reminders, "send_mail", slow_send)
     barrier = threading.Barrier(2)
     results, errors = [], []
 
     def worker():
         try:
             barrier.wait()
-            results.append(services.reminders_send(today=dt.date(2025, 6, 1)))
+            results.append(reminders.reminders_send(today=dt.date(2025, 6, 1)))
         except Exception as error:  # noqa: BLE001 - reported by the assertion below
             errors.append(error)
         finally:
@@ -193,7 +194,7 @@ def test_daily_task_runs_in_a_real_worker_through_redis(world):
 
 
 def test_subject_counts_the_real_days_left(world):
-    services.reminders_send(today=dt.date(2025, 6, 10))  # 21 days before, the "30" step
+    reminders.reminders_send(today=dt.date(2025, 6, 10))  # 21 days before, the "30" step
     assert any("(nog 21 dagen)" in message.subject for message in mail.outbox)
 
 
@@ -214,9 +215,9 @@ def _signing_mails(world):
 @pytest.fixture
 def up_for_signing(world, settings):
     """The 2026 jaarschijf ter ondertekening; HEEMwonen has signed, the others have not."""
-    from agreements.signing_services import signature_add, signing_put_up
-    from cycle import jaarschijf_services as js
-    from cycle.jaarschijf_signing import JaarschijfSignable
+    from agreements.signing.services import signature_add, signing_put_up
+    from cycle.jaarschijf import services as js
+    from cycle.jaarschijf.signing import JaarschijfSignable
 
     settings.PDF_TAGGED = False
     wg = world.users["werkgroep"]
@@ -233,7 +234,7 @@ def up_for_signing(world, settings):
 
 
 def test_signatories_of_parties_that_have_not_signed_get_the_reminder(world, up_for_signing):
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     assert _signing_mails(world) == [
         "huurders-voorzitter@example.org",
         "wethouder@example.org",
@@ -250,36 +251,36 @@ def test_signatories_of_parties_that_have_not_signed_get_the_reminder(world, up_
 
 
 def test_the_signing_reminder_says_why_the_signatory_gets_it(world, up_for_signing):
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     message = next(m for m in mail.outbox if m.to == ["wethouder@example.org"])
     assert "ondertekenaar" in message.body
 
 
 def test_the_signing_reminder_is_sent_once_per_party_and_step(world, up_for_signing):
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     count = len(mail.outbox)
-    services.reminders_send(today=SIGNING_DAY)
-    services.reminders_send(today=SIGNING_DAY + dt.timedelta(days=1))  # still the "14" step
+    reminders.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY + dt.timedelta(days=1))  # still the "14" step
     assert len(mail.outbox) == count
 
 
 def test_the_three_day_and_overdue_steps_reach_signatories(world, up_for_signing):
     for day, step in [(dt.date(2025, 12, 12), "3"), (dt.date(2025, 12, 15), "overdue")]:
         mail.outbox.clear()
-        services.reminders_send(today=day)
+        reminders.reminders_send(today=day)
         assert "wethouder@example.org" in _signing_mails(world)
         assert ReminderSent.objects.filter(milestone=_signing_milestone(world), step=step).count()
 
 
 def test_a_signatory_can_switch_the_signing_reminder_off(world, up_for_signing):
     services.preference_update(user=world.users["wethouder"], reminders_enabled=False)
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     assert "wethouder@example.org" not in _signing_mails(world)
     assert "wonenzuid-bestuur@example.org" in _signing_mails(world)
 
 
 def test_a_party_that_signs_gets_no_further_reminder(world, up_for_signing):
-    from agreements.signing_services import signature_add
+    from agreements.signing.services import signature_add
 
     signature_add(
         signing_request=up_for_signing,
@@ -287,18 +288,18 @@ def test_a_party_that_signs_gets_no_further_reminder(world, up_for_signing):
         password="kerkrade-demo",
     )
     mail.outbox.clear()
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     assert "wethouder@example.org" not in _signing_mails(world)
     assert "heemwonen-bestuur@example.org" not in _signing_mails(world)
 
 
 def test_before_it_is_put_up_the_working_group_is_reminded(world):
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     assert _signing_mails(world) == ["werkgroep@example.org"]
 
 
 def test_a_signed_jaarschijf_gets_no_signing_reminder(world, up_for_signing):
-    from agreements.signing_services import signature_add
+    from agreements.signing.services import signature_add
 
     for username in [
         "wethouder",
@@ -311,5 +312,5 @@ def test_a_signed_jaarschijf_gets_no_signing_reminder(world, up_for_signing):
         )
     mail.outbox.clear()
     assert _signing_milestone(world).done_at is not None
-    services.reminders_send(today=SIGNING_DAY)
+    reminders.reminders_send(today=SIGNING_DAY)
     assert _signing_mails(world) == []

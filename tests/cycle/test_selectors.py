@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Party
 from cycle import selectors, services
+from cycle.bids import selectors as bids_selectors
+from cycle.bids import services as bids_services
 from cycle.models import Bid
 
 from .conftest import amsterdam, full_lines
@@ -27,11 +29,11 @@ def grow(world, factor: int):
             if getattr(getattr(u, "membership", None), "party_id", None) == corporation.pk
         )
         for _ in range(factor):
-            bid = services.bid_draft_start(
+            bid = bids_services.bid_draft_start(
                 actor=user, cycle_year=world.cycle_year, corporation=corporation
             )
-            services.bid_lines_save(actor=user, bid=bid, lines=full_lines())
-            services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 10))
+            bids_services.bid_lines_save(actor=user, bid=bid, lines=full_lines())
+            bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 10))
         for index in range(factor):
             services.milestone_add(
                 actor=None,
@@ -117,17 +119,17 @@ def test_multi_year_sums_add_current_versions_per_corporation(world, submitted_b
     cycle_year = services.cycle_year_create(framework=world.framework, year=2023)
     user = world.users["heemwonen"]
     for quantity in (5, 7):
-        bid = services.bid_draft_start(
+        bid = bids_services.bid_draft_start(
             actor=user, cycle_year=cycle_year, corporation=submitted_bid.corporation
         )
-        services.bid_lines_save(
+        bids_services.bid_lines_save(
             actor=user,
             bid=bid,
-            lines={**full_lines(), "sloop": services.LineInput(quantity=Decimal(quantity))},
+            lines={**full_lines(), "sloop": bids_services.LineInput(quantity=Decimal(quantity))},
         )
-        services.bid_submit(actor=user, bid=bid, at=amsterdam(2023, 6, 1))
+        bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2023, 6, 1))
     # 2025's bid plans 2026, outside 2021-2025: not counted.
-    rows, corporations, years = selectors.multi_year_sums(world.framework)
+    rows, corporations, years = bids_selectors.multi_year_sums(world.framework)
     sloop = next(r for r in rows if r.figure == "sloop")
     assert {p.slug: v for p, v in sloop.per_corporation} == {
         "heemwonen": 7,

@@ -4,10 +4,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.models import AuditEvent
 from cycle import services
+from cycle.bids import services as bids_services
+from cycle.bids.selectors import bid_is_late, bid_versions, with_deadline
 from cycle.calendar import Status
-from cycle.models import AuditEntry, Bid, Milestone
-from cycle.selectors import bid_is_late, bid_versions, with_deadline, with_status
+from cycle.models import Bid, Milestone
+from cycle.selectors import with_status
 
 from .conftest import amsterdam, full_lines
 
@@ -63,7 +66,7 @@ def test_moving_a_milestone_raises_sequence_and_audits(world):
     )
     milestone.refresh_from_db()
     assert milestone.sequence == 1
-    assert AuditEntry.objects.filter(action="milestone_update", object_id=milestone.pk).exists()
+    assert AuditEvent.objects.filter(action="milestone_update", object_id=milestone.pk).exists()
 
 
 def test_statutory_deadline_cannot_be_moved(world):
@@ -90,7 +93,7 @@ def test_milestone_add_refuses_party_outside_framework(world):
 
 
 def test_bid_draft_starts_with_lines_linked_to_targets(world):
-    bid = services.bid_draft_start(
+    bid = bids_services.bid_draft_start(
         actor=world.users["heemwonen"],
         cycle_year=world.cycle_year,
         corporation=world.parties["heemwonen"],
@@ -104,7 +107,7 @@ def test_bid_draft_starts_with_lines_linked_to_targets(world):
 
 
 def test_bid_draft_start_returns_the_existing_draft(world, draft_bid):
-    again = services.bid_draft_start(
+    again = bids_services.bid_draft_start(
         actor=world.users["heemwonen"],
         cycle_year=world.cycle_year,
         corporation=world.parties["heemwonen"],
@@ -114,30 +117,32 @@ def test_bid_draft_start_returns_the_existing_draft(world, draft_bid):
 
 def test_another_corporation_cannot_start_or_change_a_bid(world, draft_bid):
     with pytest.raises(PermissionDenied):
-        services.bid_draft_start(
+        bids_services.bid_draft_start(
             actor=world.users["wonenzuid"],
             cycle_year=world.cycle_year,
             corporation=world.parties["heemwonen"],
         )
     with pytest.raises(PermissionDenied):
-        services.bid_lines_save(actor=world.users["wonenzuid"], bid=draft_bid, lines=full_lines())
+        bids_services.bid_lines_save(
+            actor=world.users["wonenzuid"], bid=draft_bid, lines=full_lines()
+        )
     with pytest.raises(PermissionDenied):
-        services.bid_submit(actor=world.users["wonenzuid"], bid=draft_bid)
+        bids_services.bid_submit(actor=world.users["wonenzuid"], bid=draft_bid)
 
 
 def test_submit_needs_every_figure(world):
-    bid = services.bid_draft_start(
+    bid = bids_services.bid_draft_start(
         actor=world.users["heemwonen"],
         cycle_year=world.cycle_year,
         corporation=world.parties["heemwonen"],
     )
     with pytest.raises(ValidationError, match="Vul bij elk kerncijfer"):
-        services.bid_submit(actor=world.users["heemwonen"], bid=bid)
+        bids_services.bid_submit(actor=world.users["heemwonen"], bid=bid)
 
 
 def test_submit_on_time_marks_milestone_done_on_time(world, submitted_bid):
     assert submitted_bid.status == Bid.Status.SUBMITTED
-    milestone = services.bid_milestone(world.cycle_year, world.parties["heemwonen"])
+    milestone = bids_services.bid_milestone(world.cycle_year, world.parties["heemwonen"])
     [milestone] = with_status([milestone], dt.date(2025, 8, 1))
     assert milestone.status == Status.DONE_ON_TIME
     bid = with_deadline(Bid.objects.filter(pk=submitted_bid.pk)).get()
@@ -145,7 +150,7 @@ def test_submit_on_time_marks_milestone_done_on_time(world, submitted_bid):
 
 
 def test_submit_after_deadline_is_late(world, draft_bid):
-    services.bid_submit(
+    bids_services.bid_submit(
         actor=world.users["heemwonen"], bid=draft_bid, at=amsterdam(2025, 7, 1, 0, 5)
     )
     bid = with_deadline(Bid.objects.filter(pk=draft_bid.pk)).get()
@@ -154,15 +159,15 @@ def test_submit_after_deadline_is_late(world, draft_bid):
 
 def test_new_version_supersedes_the_previous_and_keeps_it(world, submitted_bid):
     user = world.users["heemwonen"]
-    draft = services.bid_draft_start(
+    draft = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=world.parties["heemwonen"]
     )
     assert draft.version == 2
     assert draft.lines.get(figure="sloop").quantity == Decimal(10)  # copied from version 1
-    services.bid_lines_save(
-        actor=user, bid=draft, lines={"sloop": services.LineInput(quantity=Decimal(99))}
+    bids_services.bid_lines_save(
+        actor=user, bid=draft, lines={"sloop": bids_services.LineInput(quantity=Decimal(99))}
     )
-    services.bid_submit(actor=user, bid=draft, at=amsterdam(2025, 6, 25))
+    bids_services.bid_submit(actor=user, bid=draft, at=amsterdam(2025, 6, 25))
     statuses = dict(Bid.objects.values_list("version", "status"))
     assert statuses == {1: Bid.Status.SUPERSEDED, 2: Bid.Status.SUBMITTED}
     assert [b.version for b in bid_versions(world.users["huurders"], draft)] == [2, 1]
@@ -170,7 +175,7 @@ def test_new_version_supersedes_the_previous_and_keeps_it(world, submitted_bid):
 
 def test_submitted_bid_cannot_be_changed(world, submitted_bid):
     with pytest.raises(ValidationError, match="al ingediend"):
-        services.bid_lines_save(
+        bids_services.bid_lines_save(
             actor=world.users["heemwonen"], bid=submitted_bid, lines=full_lines()
         )
 
@@ -188,18 +193,20 @@ def test_agreement_from_another_framework_refused(world, draft_bid):
     theme = Theme.objects.create(framework=other, number=1, title="t", slug="t")
     foreign = Agreement.objects.create(theme=theme, number=1, title="a", text="a")
     with pytest.raises(ValidationError, match="hoort niet bij het kader"):
-        services.bid_lines_save(
+        bids_services.bid_lines_save(
             actor=world.users["heemwonen"],
             bid=draft_bid,
-            lines={"sloop": services.LineInput(quantity=Decimal(1), agreement=foreign)},
+            lines={"sloop": bids_services.LineInput(quantity=Decimal(1), agreement=foreign)},
         )
 
 
 def test_theme_notes_saved_and_copied_into_the_next_version(world, draft_bid):
     user = world.users["heemwonen"]
-    services.bid_lines_save(actor=user, bid=draft_bid, lines={}, theme_notes={1: "Beschikbaar"})
-    services.bid_submit(actor=user, bid=draft_bid, at=amsterdam(2025, 6, 1))
-    second = services.bid_draft_start(
+    bids_services.bid_lines_save(
+        actor=user, bid=draft_bid, lines={}, theme_notes={1: "Beschikbaar"}
+    )
+    bids_services.bid_submit(actor=user, bid=draft_bid, at=amsterdam(2025, 6, 1))
+    second = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=draft_bid.corporation
     )
     assert list(second.theme_notes.values_list("theme__number", "text")) == [(1, "Beschikbaar")]
@@ -207,7 +214,7 @@ def test_theme_notes_saved_and_copied_into_the_next_version(world, draft_bid):
 
 def test_unknown_theme_refused(world, draft_bid):
     with pytest.raises(ValidationError, match="Thema 9"):
-        services.bid_lines_save(
+        bids_services.bid_lines_save(
             actor=world.users["heemwonen"], bid=draft_bid, lines={}, theme_notes={9: "x"}
         )
 
@@ -227,7 +234,7 @@ def test_two_tabs_starting_a_draft_at_once_make_one_draft(world):
     def start():
         try:
             barrier.wait()
-            bid = services.bid_draft_start(
+            bid = bids_services.bid_draft_start(
                 actor=world.users["heemwonen"],
                 cycle_year=world.cycle_year,
                 corporation=world.parties["heemwonen"],

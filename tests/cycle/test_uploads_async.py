@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cycle import services, tasks
+from cycle.bids import services as bids_services
+from cycle.bids import tasks as bids_tasks
 from cycle.models import Bid, BidUpload
 
 from .test_xlsx import filled
@@ -19,12 +20,12 @@ def async_uploads(settings, tmp_path, monkeypatch):
     settings.BID_UPLOAD_ASYNC_BYTES = 0
     settings.MEDIA_ROOT = tmp_path
     queued = []
-    monkeypatch.setattr(tasks.process_bid_upload, "delay", queued.append)
+    monkeypatch.setattr(bids_tasks.process_bid_upload, "delay", queued.append)
     return queued
 
 
 def receive(world, data, user="heemwonen"):
-    return services.bid_upload(
+    return bids_services.bid_upload(
         actor=world.users[user],
         cycle_year=world.cycle_year,
         corporation=world.users[user].membership.party,
@@ -46,7 +47,7 @@ def test_large_upload_is_stored_and_queued_after_commit(
 def test_worker_applies_the_upload_and_forgets_the_file(world, async_uploads):
     record = receive(world, filled(world))
     path = record.file.path
-    assert tasks.process_bid_upload(record.pk) == BidUpload.Status.ACCEPTED
+    assert bids_tasks.process_bid_upload(record.pk) == BidUpload.Status.ACCEPTED
     record.refresh_from_db()
     assert record.bid.lines.get(figure="sloop").quantity == 9
     assert not record.file
@@ -55,14 +56,14 @@ def test_worker_applies_the_upload_and_forgets_the_file(world, async_uploads):
 
 def test_worker_is_idempotent(world, async_uploads):
     record = receive(world, filled(world))
-    tasks.process_bid_upload(record.pk)
-    assert tasks.process_bid_upload(record.pk) == BidUpload.Status.ACCEPTED
+    bids_tasks.process_bid_upload(record.pk)
+    assert bids_tasks.process_bid_upload(record.pk) == BidUpload.Status.ACCEPTED
     assert Bid.objects.count() == 1
 
 
 def test_worker_rejects_an_invalid_workbook_and_changes_nothing(world, async_uploads, draft_bid):
     record = receive(world, filled(world, edit=lambda s: s.__setitem__("F10", "veel")))
-    assert tasks.process_bid_upload(record.pk) == BidUpload.Status.REJECTED
+    assert bids_tasks.process_bid_upload(record.pk) == BidUpload.Status.REJECTED
     record.refresh_from_db()
     assert "rij 10, kolom F" in record.errors[0]
     assert draft_bid.lines.get(figure="nieuwbouw").quantity == 21
@@ -92,7 +93,7 @@ def test_status_page_full_and_polled_partial(client, world, async_uploads):
     assert "<html" in full and 'hx-trigger="every 2s"' in full
     partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith('<div id="upload-status"') and "<html" not in partial
-    tasks.process_bid_upload(record.pk)
+    bids_tasks.process_bid_upload(record.pk)
     done = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in done and "is verwerkt in uw concept" in done
 

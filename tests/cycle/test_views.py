@@ -4,7 +4,7 @@ forbidden; anonymous users go to the login page)."""
 import pytest
 from django.urls import reverse
 
-from cycle import services
+from cycle.bids import services as bids_services
 from cycle.models import Bid, Milestone
 
 from .conftest import amsterdam
@@ -125,17 +125,17 @@ def test_bid_submit(client, world, draft_bid, username):
 @pytest.mark.parametrize("username", ALL)
 def test_bid_compare(client, world, submitted_bid, username):
     user = world.users["heemwonen"]
-    second = services.bid_draft_start(
+    second = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=submitted_bid.corporation
     )
-    services.bid_submit(actor=user, bid=second, at=amsterdam(2025, 6, 28))
+    bids_services.bid_submit(actor=user, bid=second, at=amsterdam(2025, 6, 28))
     url = reverse("cycle:bid-compare", args=[second.pk]) + f"?met={submitted_bid.pk}"
     response = client_for(client, world, username).get(url)
     expect(response, username in READ_SUBMITTED)
 
 
 def test_compare_with_a_draft_of_another_corporation_is_404(client, world, submitted_bid):
-    other = services.bid_draft_start(
+    other = bids_services.bid_draft_start(
         actor=world.users["wonenzuid"],
         cycle_year=world.cycle_year,
         corporation=world.parties["wonen-zuid"],
@@ -147,11 +147,11 @@ def test_compare_with_a_draft_of_another_corporation_is_404(client, world, submi
 
 def test_compare_shows_what_changed(client, world, submitted_bid):
     user = world.users["heemwonen"]
-    second = services.bid_draft_start(
+    second = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=submitted_bid.corporation
     )
-    services.bid_lines_save(
-        actor=user, bid=second, lines={"sloop": services.LineInput(quantity=42)}
+    bids_services.bid_lines_save(
+        actor=user, bid=second, lines={"sloop": bids_services.LineInput(quantity=42)}
     )
     client.force_login(world.users["huurders"])
     client.force_login(user)
@@ -349,10 +349,10 @@ def test_year_page_links_only_bids_the_user_may_open(client, world, submitted_bi
 
 def test_compare_shows_theme_notes(client, world, submitted_bid):
     user = world.users["heemwonen"]
-    second = services.bid_draft_start(
+    second = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=submitted_bid.corporation
     )
-    services.bid_lines_save(actor=user, bid=second, lines={}, theme_notes={1: "Nieuwe koers"})
+    bids_services.bid_lines_save(actor=user, bid=second, lines={}, theme_notes={1: "Nieuwe koers"})
     client.force_login(user)
     response = client.get(
         reverse("cycle:bid-compare", args=[second.pk]) + f"?met={submitted_bid.pk}"

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from cycle import bid_xlsx, services
+from cycle.bids import services as bids_services
+from cycle.bids import xlsx as bid_xlsx
 from cycle.models import Bid, BidUpload
 
 
@@ -30,7 +31,7 @@ def filled(world, *, edit=None) -> bytes:
 
 
 def upload(world, data, name="bod.xlsx", user="heemwonen"):
-    return services.bid_upload(
+    return bids_services.bid_upload(
         actor=world.users[user],
         cycle_year=world.cycle_year,
         corporation=world.users[user].membership.party,
@@ -160,7 +161,7 @@ def test_quantities_accepted(world, value):
 
 
 def test_theme_notes_round_trip(world, draft_bid):
-    services.bid_lines_save(
+    bids_services.bid_lines_save(
         actor=world.users["heemwonen"], bid=draft_bid, lines={}, theme_notes={1: "oud", 2: "twee"}
     )
     lines = {line.figure: line for line in draft_bid.lines.all()}
@@ -197,10 +198,10 @@ def test_unknown_theme_number_reported_with_place(world):
 
 
 def test_text_from_the_database_never_becomes_a_formula(world, draft_bid):
-    services.bid_lines_save(
+    bids_services.bid_lines_save(
         actor=world.users["heemwonen"],
         bid=draft_bid,
-        lines={"sloop": services.LineInput(quantity=1, explanation='=HYPERLINK("x","y")')},
+        lines={"sloop": bids_services.LineInput(quantity=1, explanation='=HYPERLINK("x","y")')},
     )
     lines = {line.figure: line for line in draft_bid.lines.all()}
     data = bid_xlsx.build_template(

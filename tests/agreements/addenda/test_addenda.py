@@ -10,10 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
 
-from agreements.addenda_services import ChangeSpec, addendum_propose, word_diff
+from agreements.addenda.services import ChangeSpec, addendum_propose, word_diff
 from agreements.models import Addendum, Agreement, Framework, FrameworkVersion, Target
-from agreements.signing import AddendumSignable, FrameworkSignable
-from agreements.signing_services import signature_add, signing_decline, signing_put_up
+from agreements.signing.registry import AddendumSignable, FrameworkSignable
+from agreements.signing.services import signature_add, signing_decline, signing_put_up
 from tests.agreements.signing.conftest import PASSWORD
 
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from agreements import services
-from agreements.immutability import SignedDocumentError
 from agreements.models import Agreement, Framework, Signature, SigningRequest, Target, Theme
+from agreements.signing.freeze import SignedDocumentError
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
 
 from .test_services import put_up, sign_all

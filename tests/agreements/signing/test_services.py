@@ -11,14 +11,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
 from agreements.canonical import canonical_bytes, framework_content
-from agreements.models import DocumentEvent, Framework, Membership, Signature, SigningRequest
-from agreements.signing import FrameworkSignable, adapter_for, signable_types
-from agreements.signing_services import (
+from agreements.models import Framework, Membership, Signature, SigningRequest
+from agreements.signing.registry import FrameworkSignable, adapter_for, signable_types
+from agreements.signing.services import (
     SigningError,
     signature_add,
     signing_decline,
     signing_put_up,
 )
+from core.models import AuditEvent
 from tests.factories import MembershipFactory
 
 from .conftest import PASSWORD
@@ -66,7 +67,7 @@ def test_put_up_freezes_and_records_hash_and_round(world):
     expected = hashlib.sha256(canonical_bytes(framework_content(world.framework))).hexdigest()
     assert request.content_hash == expected
     assert set(request.parties.all()) == set(world.parties)
-    assert DocumentEvent.objects.filter(action="signing_put_up").exists()
+    assert AuditEvent.objects.filter(action="signing_put_up").exists()
 
 
 def test_put_up_tells_the_signatories_after_commit(world, django_capture_on_commit_callbacks):
@@ -201,7 +202,7 @@ def test_decline_needs_a_reason(world):
 
 
 def test_signatures_of_an_older_round_are_void(world):
-    from agreements.signing_selectors import signature_is_void
+    from agreements.signing.selectors import signature_is_void
 
     first = put_up(world)
     old = sign(world, "gemeente-teststad")

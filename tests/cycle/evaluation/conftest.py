@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from agreements.models import Agreement, Target
-from cycle import evaluation_services as es
-from cycle import jaarschijf_services as js
 from cycle import services
+from cycle.evaluation import services as es
+from cycle.jaarschijf import services as js
 from cycle.models import Contribution, Jaarschijf
 from housing_stock.models import StockCount, StockSnapshot
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from cycle import evaluation_compliance as cc
-from cycle.evaluation_compliance import Light
+from cycle.evaluation import compliance as cc
+from cycle.evaluation.compliance import Light
 
 D = Decimal
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from cycle import evaluation_pdf
-from cycle import evaluation_services as es
-from cycle.tasks import render_evaluation_pdf
+from cycle.evaluation import pdf as evaluation_pdf
+from cycle.evaluation import services as es
+from cycle.evaluation.tasks import render_evaluation_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
-from cycle import evaluation_selectors as sel
-from cycle import evaluation_services as es
-from cycle.evaluation_compliance import Light
+from cycle.evaluation import selectors as sel
+from cycle.evaluation import services as es
+from cycle.evaluation.compliance import Light
 from cycle.models import ContributionRealisation, YearFigures
 
 from .conftest import figures, sloop_contribution

@@ -3,8 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cycle import evaluation_services as es
-from cycle.models import AuditEntry, ContributionRealisation, Evaluation, YearFigures
+from core.models import AuditEvent
+from cycle.evaluation import services as es
+from cycle.models import ContributionRealisation, Evaluation, YearFigures
 
 from .conftest import figures, sloop_contribution
 
@@ -51,7 +52,7 @@ def test_party_enters_its_own_realisation_with_audit(world, evaluation):
     )
     assert realisation.realised_quantity == 40
     assert realisation.entered_by == world.users["heemwonen"]
-    assert AuditEntry.objects.filter(action="realisation_save", object_id=realisation.pk).exists()
+    assert AuditEvent.objects.filter(action="realisation_save", object_id=realisation.pk).exists()
     evaluation.refresh_from_db()
     assert evaluation.version == 2
 

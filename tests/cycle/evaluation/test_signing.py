@@ -14,15 +14,15 @@ from django.urls import reverse
 
 from agreements.canonical import sha256
 from agreements.models import Signature, SigningRequest
-from agreements.signing import adapter_for, signable_types
-from agreements.signing_services import (
+from agreements.signing.registry import adapter_for, signable_types
+from agreements.signing.services import (
     SigningError,
     signature_add,
     signing_decline,
     signing_put_up,
 )
-from cycle import evaluation_services as es
-from cycle.evaluation_signing import EvaluationSignable, signing_status
+from cycle.evaluation import services as es
+from cycle.evaluation.signing import EvaluationSignable, signing_status
 from cycle.models import ContributionRealisation, Evaluation, YearFigures
 
 from .conftest import figures, sloop_contribution

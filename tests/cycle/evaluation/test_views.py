@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from cycle import evaluation_pdf
-from cycle import evaluation_services as es
+from cycle.evaluation import pdf as evaluation_pdf
+from cycle.evaluation import services as es
 from cycle.models import ContributionRealisation, YearFigures
 
 from .conftest import figures, sloop_contribution

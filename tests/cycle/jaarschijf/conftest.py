@@ -5,25 +5,25 @@ from __future__ import annotations
 
 import pytest
 
-from cycle import jaarschijf_services as js
+from cycle.bids import services as bids_services
+from cycle.jaarschijf import services as js
 from cycle.models import Contribution, JaarschijfText
 
 
 @pytest.fixture
 def linked_bid(world):
     """HEEMwonen's submitted bid; the five period figures linked to agreement 1.2."""
-    from cycle import services
     from tests.cycle.conftest import amsterdam, full_lines
 
     user = world.users["heemwonen"]
-    bid = services.bid_draft_start(
+    bid = bids_services.bid_draft_start(
         actor=user, cycle_year=world.cycle_year, corporation=world.parties["heemwonen"]
     )
     lines = full_lines()
     for code in ["sloop", "nieuwbouw", "verkoop", "aankoop", "renovatie"]:
         lines[code].agreement = world.agreement
-    services.bid_lines_save(actor=user, bid=bid, lines=lines)
-    return services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 20))
+    bids_services.bid_lines_save(actor=user, bid=bid, lines=lines)
+    return bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 20))
 
 
 @pytest.fixture

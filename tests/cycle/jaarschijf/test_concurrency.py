@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from cycle import jaarschijf_services as js
+from cycle.jaarschijf import services as js
 from cycle.models import Contribution, JaarschijfChange, PieceType
 
 from .conftest import contribution_of

@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cycle import jaarschijf_services as js
+from cycle.jaarschijf import services as js
 from cycle.models import PieceType
 
 from .conftest import contribution_of

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from cycle import jaarschijf_services as js
+from cycle.jaarschijf import services as js
 from cycle.models import Jaarschijf, PieceType
 
 from .conftest import contribution_of, text_of

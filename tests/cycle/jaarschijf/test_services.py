@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from cycle import jaarschijf_services as js
 from cycle import services as cycle_services
+from cycle.jaarschijf import services as js
 from cycle.models import (
     Contribution,
     Figure,

@@ -12,15 +12,15 @@ from django.urls import reverse
 
 from agreements.canonical import sha256
 from agreements.models import Signature, SigningRequest
-from agreements.signing import adapter_for, signable_types
-from agreements.signing_services import (
+from agreements.signing.registry import adapter_for, signable_types
+from agreements.signing.services import (
     SigningError,
     signature_add,
     signing_decline,
     signing_put_up,
 )
-from cycle import jaarschijf_services as js
-from cycle.jaarschijf_signing import (
+from cycle.jaarschijf import services as js
+from cycle.jaarschijf.signing import (
     JaarschijfSignable,
     jaarschijf_signing_reopen,
     signed_milestone,

@@ -5,8 +5,8 @@ from django.test import Client
 from django.urls import reverse
 
 from agreements.models import SigningRequest
-from agreements.signing_services import signing_put_up
-from cycle.jaarschijf_signing import JaarschijfSignable
+from agreements.signing.services import signing_put_up
+from cycle.jaarschijf.signing import JaarschijfSignable
 from cycle.models import Contribution, JaarschijfComment
 
 from .conftest import contribution_of, text_of

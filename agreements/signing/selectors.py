@@ -1,0 +1,179 @@
+"""Reads of signing rounds, signatures and the verification of signed PDFs."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Prefetch, Q, QuerySet
+
+from agreements.access import user_membership
+from agreements.models import Framework, Membership, Party, Signature, SigningRequest
+from agreements.selectors import framework_parties
+from agreements.signing.registry import Signable
+
+HASH_RE = re.compile(r"^[0-9a-f]{64}$")
+
+
+def document_requests(signable: Signable) -> list[SigningRequest]:
+    """Every round of the document, newest first, with parties and signatures."""
+    return list(
+        SigningRequest.objects.filter(document_type=signable.key, object_id=signable.pk)
+        .select_related("put_up_by", "declined_party", "declined_by")
+        .prefetch_related(
+            "parties",
+            Prefetch("signatures", queryset=Signature.objects.select_related("party", "signer")),
+        )
+        .order_by("-round")
+    )
+
+
+@dataclass
+class PartyStatus:
+    party: Party
+    signature: Signature | None
+    signatories: list[str] = field(default_factory=list)
+
+
+def party_statuses(request: SigningRequest) -> list[PartyStatus]:
+    """Per party of the round: its signature (or none yet) and who may sign for it."""
+    from agreements.selectors import PARTY_KIND_ORDER
+
+    parties = sorted(request.parties.all(), key=lambda p: (PARTY_KIND_ORDER.index(p.kind), p.name))
+    by_party = {s.party_id: s for s in request.signatures.all()}
+    names: dict[int, list[str]] = {}
+    for m in Membership.objects.select_related("user").filter(
+        party__in=parties, role=Membership.Role.SIGNATORY, user__is_active=True
+    ):
+        names.setdefault(m.party_id, []).append(m.user.get_full_name() or m.user.get_username())
+    return [PartyStatus(p, by_party.get(p.pk), sorted(names.get(p.pk, []))) for p in parties]
+
+
+def signature_is_void(signature: Signature, *, latest_round: int, request: SigningRequest) -> bool:
+    """A signature counts only on the latest round and on the content that round froze."""
+    return signature.round != latest_round or signature.content_hash != request.content_hash
+
+
+def user_may_sign(user: AbstractBaseUser | AnonymousUser, request: SigningRequest) -> bool:
+    membership = user_membership(user)
+    return (
+        request.status == SigningRequest.Status.OPEN
+        and membership is not None
+        and membership.role == Membership.Role.SIGNATORY
+        and any(p.pk == membership.party_id for p in request.parties.all())
+        and not any(s.party_id == membership.party_id for s in request.signatures.all())
+    )
+
+
+def requests_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[SigningRequest]:
+    """Rounds of documents the user's party signs (all, for a superuser), newest first."""
+    qs = SigningRequest.objects.prefetch_related("parties", "signatures").order_by("-put_up_at")
+    if user.is_superuser:
+        return qs
+    membership = user_membership(user)
+    if membership is None:
+        return qs.none()
+    return qs.filter(parties=membership.party_id)
+
+
+@dataclass
+class Verification:
+    query_hash: str
+    request: SigningRequest | None
+    matched: str  # "pdf", "content" or ""
+    signatures: list[Any]
+
+
+def verify_hash(digest: str) -> Verification:
+    """Is this the SHA-256 of a signed PDF (or of the signed content) from the portal?"""
+    digest = (digest or "").strip().lower()
+    if not HASH_RE.match(digest):
+        return Verification(digest, None, "", [])
+    request = (
+        SigningRequest.objects.filter(status=SigningRequest.Status.SIGNED)
+        .filter(Q(signed_pdf_sha256=digest) | Q(content_hash=digest))
+        .order_by("-completed_at")
+        .first()
+    )
+    if request is None:
+        return Verification(digest, None, "", [])
+    matched = "pdf" if request.signed_pdf_sha256 == digest else "content"
+    signatures = list(request.signatures.select_related("party").order_by("signed_at", "id"))
+    return Verification(digest, request, matched, signatures)
+
+
+@dataclass
+class PartySigning:
+    party: Party
+    signature: Signature | None
+
+
+@dataclass
+class DocumentSigningStatus:
+    """What a document's own page shows of its signing: the newest round and, per party, its
+    signature in that round (or none yet)."""
+
+    request: SigningRequest | None
+    parties: list[PartySigning] = field(default_factory=list)
+    can_put_up: bool = False
+    may_sign: bool = False
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for row in self.parties if row.signature is not None)
+
+    @property
+    def is_open(self) -> bool:
+        return self.request is not None and self.request.status == SigningRequest.Status.OPEN
+
+    @property
+    def is_signed(self) -> bool:
+        return self.request is not None and self.request.status == SigningRequest.Status.SIGNED
+
+
+def latest_request(signable: Signable) -> SigningRequest | None:
+    """The newest signing round of the document, with parties and signatures."""
+    return (
+        SigningRequest.objects.filter(document_type=signable.key, object_id=signable.pk)
+        .prefetch_related("parties", "signatures__party")
+        .order_by("-round")
+        .first()
+    )
+
+
+def document_signing_status(
+    *,
+    signable: Signable,
+    framework: Framework,
+    user: Any,
+    can_put_up: Callable[[SigningRequest | None], bool],
+) -> DocumentSigningStatus:
+    """The signing status of one document for this user (two queries plus the membership).
+
+    Parties are listed as the framework's documents name them; ``can_put_up`` is the
+    document's own rule, given its newest round, combined here with who may put it up.
+    """
+    request = latest_request(signable)
+    rows: list[PartySigning] = []
+    may_sign = False
+    if request is not None:
+        by_party = {s.party_id: s for s in request.signatures.all()}
+        order = {p.pk: i for i, p in enumerate(framework_parties(framework))}
+        parties = sorted(request.parties.all(), key=lambda p: order.get(p.pk, len(order)))
+        rows = [PartySigning(party, by_party.get(party.pk)) for party in parties]
+        membership = user_membership(user)
+        may_sign = (
+            request.status == SigningRequest.Status.OPEN
+            and membership is not None
+            and membership.role == Membership.Role.SIGNATORY
+            and any(row.party.pk == membership.party_id and not row.signature for row in rows)
+        )
+    return DocumentSigningStatus(
+        request=request,
+        parties=rows,
+        can_put_up=signable.can_be_put_up_by(user) and can_put_up(request),
+        may_sign=may_sign,
+    )

@@ -1,0 +1,291 @@
+"""Writes of the signing round: put up, sign, decline. Atomic, checked, audited.
+
+Who may do what:
+- put up for signing: a working-group member of one of the document's parties;
+- sign or decline: a signatory (Membership.role == signatory) of a party that must sign, once
+  per party per round, re-entering their password at the moment of signing.
+
+Every party of the document must sign. A round cannot start while a party has no signatory
+account in the portal (it would never finish); the error names the parties concerned.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.access import user_membership
+from agreements.canonical import sha256
+from agreements.models import Membership, Party, Signature, SigningRequest
+from agreements.signing.registry import Signable, load_signable
+from core.audit import audit_log
+from core.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+
+class SigningError(Exception):
+    """A refused signing action, with a message for the person who tried it (Dutch)."""
+
+
+def _lock(signable: Signable) -> None:
+    """Serialise signing actions on one document (row lock on PostgreSQL)."""
+    type(signable.obj)._base_manager.select_for_update().filter(pk=signable.pk).first()
+
+
+def _mail(*, subject: str, template: str, context: dict, users: list[Any]) -> None:
+    """Send after commit: a rolled-back action tells nobody anything."""
+    recipients = sorted({u.email for u in users if u.email})
+    if not recipients:
+        return
+    body = render_to_string(template, {**context, "portal_name": settings.PORTAL_NAME})
+    messages = [(subject, body, None, [address]) for address in recipients]
+
+    def send() -> None:
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # the signing stands; a mail server failure is logged, not fatal
+            logger.exception("Signing mail could not be sent")
+
+    transaction.on_commit(send)
+
+
+def _people(parties: list[Party], roles: set[str]) -> list[Any]:
+    return [
+        m.user
+        for m in Membership.objects.select_related("user").filter(
+            party__in=parties, role__in=roles, user__is_active=True
+        )
+    ]
+
+
+def signing_request_signable(signing_request: SigningRequest) -> Signable:
+    return load_signable(signing_request.document_type, signing_request.object_id)
+
+
+@transaction.atomic
+def signing_put_up(*, signable: Signable, user: Any) -> SigningRequest:
+    """Freeze the document, record its canonical content and hash, open a new round."""
+    if not signable.can_be_put_up_by(user):
+        raise PermissionDenied
+    _lock(signable)
+    signable.obj.refresh_from_db()
+    if not signable.can_put_up():
+        raise SigningError(_("Dit document kan nu niet ter ondertekening worden aangeboden."))
+    parties = signable.parties()
+    with_signatory = set(
+        Membership.objects.filter(
+            party__in=parties, role=Membership.Role.SIGNATORY, user__is_active=True
+        ).values_list("party_id", flat=True)
+    )
+    missing = [p.name for p in parties if p.pk not in with_signatory]
+    if missing:
+        raise SigningError(
+            _(
+                "Nog geen ondertekenaar in het portaal voor: %(parties)s. Vraag de beheerder een "
+                "account met de rol ondertekenaar aan te maken."
+            )
+            % {"parties": ", ".join(missing)}
+        )
+    content = signable.canonical_content()
+    last = SigningRequest.objects.filter(
+        document_type=signable.key, object_id=signable.pk
+    ).aggregate(last=Max("round"))["last"]
+    request = SigningRequest.objects.create(
+        document_type=signable.key,
+        object_id=signable.pk,
+        round=(last or 0) + 1,
+        title=signable.title()[:300],
+        content=content.decode("utf-8"),
+        content_hash=sha256(content),
+        put_up_by=user,
+        put_up_at=timezone.now(),
+    )
+    request.parties.set(parties)
+    signable.on_put_up(round=request.round)
+    audit_log(
+        actor=user,
+        action="signing_put_up",
+        object_type=signable.key,
+        object_id=signable.pk,
+        round=request.round,
+        content_hash=request.content_hash,
+    )
+    _mail(
+        subject=_("Ter ondertekening: %(title)s") % {"title": request.title},
+        template="agreements/signing/mail_put_up.txt",
+        context={"request": request, "url": signable.get_absolute_url()},
+        users=_people(parties, {Membership.Role.SIGNATORY}),
+    )
+    return request
+
+
+def _signing_membership(*, signing_request: SigningRequest, user: Any) -> Membership:
+    membership = user_membership(user)
+    if (
+        membership is None
+        or membership.role != Membership.Role.SIGNATORY
+        or not signing_request.parties.filter(pk=membership.party_id).exists()
+    ):
+        raise PermissionDenied
+    return membership
+
+
+@transaction.atomic
+def signature_add(
+    *,
+    signing_request: SigningRequest,
+    user: Any,
+    password: str,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """The user's party signs this round; the last signature completes it (see _complete)."""
+    membership = _signing_membership(signing_request=signing_request, user=user)
+    signable = signing_request_signable(signing_request)
+    _lock(signable)
+    signing_request = SigningRequest.objects.select_for_update().get(pk=signing_request.pk)
+    if signing_request.status != SigningRequest.Status.OPEN:
+        raise SigningError(
+            _("Deze ondertekenronde is afgesloten; er kan niet meer worden getekend.")
+        )
+    if not password or not user.check_password(password):
+        raise SigningError(_("Het wachtwoord klopt niet. Er is niets ondertekend."))
+    if signing_request.signatures.filter(party_id=membership.party_id).exists():
+        raise SigningError(
+            _("%(party)s heeft deze versie al ondertekend.") % {"party": membership.party.name}
+        )
+    # The document is frozen; this is the last line of defence against a changed document.
+    if sha256(signable.canonical_content()) != signing_request.content_hash:
+        raise SigningError(
+            _("Het document is gewijzigd sinds het ter ondertekening werd aangeboden.")
+        )
+    signature = Signature.objects.create(
+        request=signing_request,
+        party=membership.party,
+        signer=user,
+        signer_name=user.get_full_name() or user.get_username(),
+        job_title=membership.job_title,
+        role=membership.role,
+        signed_at=timezone.now(),
+        ip_address=ip_address or None,
+        user_agent=(user_agent or "")[:500],
+        content_hash=signing_request.content_hash,
+        round=signing_request.round,
+    )
+    audit_log(
+        actor=user,
+        action="signature_add",
+        object_type=signable.key,
+        object_id=signable.pk,
+        round=signing_request.round,
+        party=membership.party.slug,
+        content_hash=signing_request.content_hash,
+    )
+    signed = set(signing_request.signatures.values_list("party_id", flat=True))
+    if signed >= set(signing_request.parties.values_list("pk", flat=True)):
+        _complete(signing_request=signing_request, signable=signable, user=user)
+    return signature
+
+
+def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any) -> None:
+    """All parties signed: the document is signed, and its signed PDF rendered and stored once."""
+    signing_request.status = SigningRequest.Status.SIGNED
+    signing_request.completed_at = timezone.now()
+    signable.on_all_signed(request=signing_request)
+    pdf = render_signed_pdf(signing_request=signing_request, signable=signable)
+    signing_request.signed_pdf = pdf
+    signing_request.signed_pdf_sha256 = sha256(pdf)
+    signing_request.save()
+    audit_log(
+        actor=user,
+        action="signing_completed",
+        object_type=signable.key,
+        object_id=signable.pk,
+        round=signing_request.round,
+        content_hash=signing_request.content_hash,
+        pdf_sha256=signing_request.signed_pdf_sha256,
+    )
+    parties = list(signing_request.parties.all())
+    _mail(
+        subject=_("Ondertekend door alle partijen: %(title)s") % {"title": signing_request.title},
+        template="agreements/signing/mail_signed.txt",
+        context={"request": signing_request, "url": signable.get_absolute_url()},
+        users=_people(parties, {Membership.Role.SIGNATORY, Membership.Role.WORKING_GROUP})
+        + [signing_request.put_up_by],
+    )
+
+
+def signing_place(signable: Signable) -> str:
+    """Where the parties sign: the municipality's name ("Gemeente Kerkrade" -> "Kerkrade")."""
+    for party in signable.parties():
+        if party.kind == Party.Kind.MUNICIPALITY:
+            name = party.name
+            return name.removeprefix("Gemeente ").strip()
+    return ""
+
+
+def render_signed_pdf(*, signing_request: SigningRequest, signable: Signable) -> bytes:
+    """The document's own print template, followed by the signature page and audit section."""
+    signatures = list(
+        signing_request.signatures.select_related("party").order_by("signed_at", "id")
+    )
+    context = {
+        **signable.pdf_context(),
+        "document_template": signable.pdf_template(),
+        "signing": {
+            "request": signing_request,
+            "signatures": signatures,
+            "place": signing_place(signable),
+            "label": signable.label,
+        },
+    }
+    return render_pdf("agreements/print/signed.html", context, use_cache=False)
+
+
+@transaction.atomic
+def signing_decline(*, signing_request: SigningRequest, user: Any, reason: str) -> SigningRequest:
+    """A signatory declines with a reason: the round ends, the document returns to concept."""
+    membership = _signing_membership(signing_request=signing_request, user=user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise SigningError(_("Geef een reden op waarom u niet tekent."))
+    signable = signing_request_signable(signing_request)
+    _lock(signable)
+    signing_request = SigningRequest.objects.select_for_update().get(pk=signing_request.pk)
+    if signing_request.status != SigningRequest.Status.OPEN:
+        raise SigningError(_("Deze ondertekenronde is afgesloten."))
+    signing_request.status = SigningRequest.Status.DECLINED
+    signing_request.completed_at = timezone.now()
+    signing_request.declined_by = user
+    signing_request.declined_party = membership.party
+    signing_request.decline_reason = reason
+    signing_request.save()
+    signable.on_declined(request=signing_request)
+    audit_log(
+        actor=user,
+        action="signing_decline",
+        object_type=signable.key,
+        object_id=signable.pk,
+        round=signing_request.round,
+        party=membership.party.slug,
+        reason=reason,
+    )
+    parties = list(signing_request.parties.all())
+    _mail(
+        subject=_("Niet getekend: %(title)s") % {"title": signing_request.title},
+        template="agreements/signing/mail_declined.txt",
+        context={"request": signing_request, "url": signable.get_absolute_url()},
+        users=_people(parties, {Membership.Role.SIGNATORY, Membership.Role.WORKING_GROUP})
+        + [signing_request.put_up_by],
+    )
+    return signing_request

@@ -1,0 +1,40 @@
+"""The one audit trail of the portal: who did what to which object, and when.
+
+Written only by ``core.audit.audit_log``, inside the transaction of the change it records, by
+every app. (The jaarschijf's piece history, ``cycle.JaarschijfChange``, is content history for
+its history page and restore; this is the event log.)
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The username at the time, or "systeem:<job>" for the portal's own jobs.
+    actor_name = models.CharField(_("naam van wie handelde"), max_length=150, blank=True)
+    action = models.CharField(_("handeling"), max_length=64, db_index=True)
+    # A model name ("milestone", "bid"), or a signable document's key ("kader", "jaarschijf").
+    object_type = models.CharField(_("soort object"), max_length=40)
+    object_id = models.PositiveBigIntegerField(_("object-id"))
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("logregel")
+        verbose_name_plural = _("logregels")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,321 @@
+"""Writes of the cycle. Every service is atomic and writes its audit entry in the same
+transaction; callers have already decided access (cycle.access), services check the rules
+that hold whoever calls them (a draft is changed only by its own corporation, and so on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.access import user_party
+from agreements.models import Agreement, Framework, Party, Target
+from core.audit import audit_log
+from cycle.models import (
+    Bid,
+    BidLine,
+    BidThemeNote,
+    BidUpload,
+    CycleYear,
+    Figure,
+    Milestone,
+)
+from cycle.services import milestone_set_done
+
+ASYNC_UPLOAD_BYTES = 256 * 1024
+
+
+def _check_corporation(actor: Any, corporation: Party) -> None:
+    """Only the corporation's own people write its bids (the demo loader passes actor=None)."""
+    if actor is None:
+        return
+    if user_party(actor) != corporation or corporation.kind != Party.Kind.CORPORATION:
+        raise PermissionDenied(_("U werkt niet voor deze corporatie."))
+
+
+def default_links(framework: Framework) -> dict[str, Target]:
+    """Per core figure the framework target with the same code, if the framework has one."""
+    targets = Target.objects.filter(
+        agreement__theme__framework=framework, code__in=Figure.values
+    ).select_related("agreement", "agreement__theme")
+    return {target.code: target for target in targets}
+
+
+def bid_milestone(cycle_year: CycleYear, corporation: Party) -> Milestone | None:
+    return (
+        cycle_year.milestones.filter(kind=Milestone.Kind.BID, owner_party=corporation)
+        .order_by("deadline")
+        .first()
+    )
+
+
+@transaction.atomic
+def bid_draft_start(*, actor: Any, cycle_year: CycleYear, corporation: Party) -> Bid:
+    """The corporation's draft for the year: the existing one, or a new version that starts
+    from the current submitted version (or from empty lines linked to the framework)."""
+    _check_corporation(actor, corporation)
+    # Lock the corporation's row: two tabs (or an upload and a click) starting a draft at the
+    # same moment are serialised, even when the corporation has no bid yet to lock.
+    list(Party.objects.select_for_update().filter(pk=corporation.pk).values_list("pk"))
+    current = list(
+        Bid.objects.filter(cycle_year=cycle_year, corporation=corporation).order_by("-version")
+    )
+    draft = next((bid for bid in current if bid.status == Bid.Status.DRAFT), None)
+    if draft is not None:
+        return draft
+    milestone = bid_milestone(cycle_year, corporation)
+    plan_year = milestone.deliverable_year if milestone else cycle_year.year + 1
+    bid = Bid.objects.create(
+        corporation=corporation,
+        cycle_year=cycle_year,
+        plan_year=plan_year,
+        version=(current[0].version + 1) if current else 1,
+        created_by=actor,
+        is_demo=False,
+    )
+    source = next((b for b in current if b.status == Bid.Status.SUBMITTED), None)
+    if source is not None:
+        bid.summary = source.summary
+        bid.save(update_fields=["summary"])
+        BidLine.objects.bulk_create(
+            BidLine(
+                bid=bid,
+                figure=line.figure,
+                quantity=line.quantity,
+                explanation=line.explanation,
+                theme_id=line.theme_id,
+                agreement_id=line.agreement_id,
+                target_id=line.target_id,
+            )
+            for line in source.lines.all()
+        )
+        BidThemeNote.objects.bulk_create(
+            BidThemeNote(bid=bid, theme_id=note.theme_id, text=note.text)
+            for note in source.theme_notes.all()
+        )
+    else:
+        links = default_links(cycle_year.framework)
+        BidLine.objects.bulk_create(
+            BidLine(
+                bid=bid,
+                figure=figure,
+                target=links.get(figure),
+                agreement=links[figure].agreement if figure in links else None,
+                theme=links[figure].agreement.theme if figure in links else None,
+            )
+            for figure in Figure.values
+        )
+    audit_log(actor=actor, action="bid_draft_start", obj=bid, version=bid.version)
+    return bid
+
+
+@dataclass
+class LineInput:
+    quantity: Decimal | None
+    explanation: str = ""
+    agreement: Agreement | None = None
+
+
+def _check_draft(actor: Any, bid: Bid) -> Bid:
+    bid = Bid.objects.select_for_update().select_related("cycle_year__framework").get(pk=bid.pk)
+    _check_corporation(actor, bid.corporation)
+    if bid.status != Bid.Status.DRAFT:
+        raise ValidationError(_("Dit bod is al ingediend en kan niet meer worden gewijzigd."))
+    return bid
+
+
+@transaction.atomic
+def bid_lines_save(
+    *,
+    actor: Any,
+    bid: Bid,
+    lines: Mapping[str, LineInput],
+    summary: str | None = None,
+    source: str | None = None,
+    theme_notes: Mapping[int, str] | None = None,
+) -> Bid:
+    """Save (part of) a draft's lines and its notes per theme (keyed by theme number); figures
+    and themes not given stay as they are."""
+    bid = _check_draft(actor, bid)
+    framework_id = bid.cycle_year.framework_id
+    targets = default_links(bid.cycle_year.framework)
+    existing = {line.figure: line for line in bid.lines.all()}
+    for figure, data in lines.items():
+        if figure not in Figure.values:
+            raise ValidationError(_("Onbekend kerncijfer: %(figure)s") % {"figure": figure})
+        agreement = data.agreement
+        if agreement is not None and agreement.theme.framework_id != framework_id:
+            raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
+        line = existing.get(figure) or BidLine(bid=bid, figure=figure)
+        line.quantity = data.quantity
+        line.explanation = data.explanation.strip()
+        line.agreement = agreement
+        line.theme = agreement.theme if agreement else None
+        target = targets.get(figure)
+        line.target = (
+            target if target and agreement and target.agreement_id == agreement.pk else None
+        )
+        line.save()
+    if theme_notes:
+        themes = {t.number: t for t in bid.cycle_year.framework.themes.all()}
+        notes = {note.theme_id: note for note in bid.theme_notes.all()}
+        for number, text in theme_notes.items():
+            theme = themes.get(number)
+            if theme is None:
+                raise ValidationError(
+                    _("Thema %(number)s bestaat niet in het kader.") % {"number": number}
+                )
+            note = notes.get(theme.pk) or BidThemeNote(bid=bid, theme=theme)
+            note.text = text.strip()
+            note.save()
+    fields = ["updated_at"]
+    if summary is not None:
+        bid.summary = summary.strip()
+        fields.append("summary")
+    if source is not None:
+        bid.source = source
+        fields.append("source")
+    bid.save(update_fields=fields)
+    audit_log(actor=actor, action="bid_lines_save", obj=bid, figures=",".join(lines))
+    return bid
+
+
+@transaction.atomic
+def bid_submit(*, actor: Any, bid: Bid, at: dt.datetime | None = None) -> Bid:
+    """Submit the draft: it becomes the current version, the previous one is superseded, and
+    the corporation's bid milestone is done (late or not, the status function tells)."""
+    list(Party.objects.select_for_update().filter(pk=bid.corporation_id).values_list("pk"))
+    bid = _check_draft(actor, bid)
+    missing = [line.get_figure_display() for line in bid.lines.all() if line.quantity is None]
+    if missing or not bid.lines.exists():
+        raise ValidationError(
+            _("Vul bij elk kerncijfer een aantal in (0 mag). Ontbreekt: %(figures)s")
+            % {"figures": ", ".join(missing) or _("alle kerncijfers")}
+        )
+    at = at or timezone.now()
+    Bid.objects.select_for_update().filter(
+        cycle_year=bid.cycle_year, corporation=bid.corporation, status=Bid.Status.SUBMITTED
+    ).update(status=Bid.Status.SUPERSEDED)
+    bid.status = Bid.Status.SUBMITTED
+    bid.submitted_at = at
+    bid.submitted_by = actor
+    bid.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    milestone = bid_milestone(bid.cycle_year, bid.corporation)
+    if milestone is not None and milestone.done_at is None:
+        milestone_set_done(actor=actor, milestone=milestone, done=True, at=at)
+    audit_log(actor=actor, action="bid_submit", obj=bid, version=bid.version, at=at.isoformat())
+    return bid
+
+
+def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload: Any) -> BidUpload:
+    """Receive an uploaded workbook for the corporation's draft: all lines or nothing.
+
+    The cheap checks (extension, size, zip directory) run at once. A large workbook, with a
+    real Celery broker, is stored and read by a worker (status "pending" until then); any other
+    is read here. The upload record is written whatever the outcome, with the error report
+    when refused; the draft changes only when the whole workbook is valid.
+    """
+    from django.core.files.base import ContentFile
+
+    from cycle.bids import xlsx as bid_xlsx
+
+    _check_corporation(actor, corporation)
+    data = upload.read(settings.MAX_UPLOAD_MB * 1024 * 1024 + 1)
+    record = BidUpload(
+        corporation=corporation,
+        cycle_year=cycle_year,
+        uploaded_by=actor,
+        filename=(getattr(upload, "name", "") or "bod.xlsx")[:255],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        status=BidUpload.Status.PENDING,
+    )
+    errors = bid_xlsx.check_container(data, record.filename)
+    if errors:
+        record.status = BidUpload.Status.REJECTED
+        record.errors = errors
+        record.save()
+        return record
+    threshold = getattr(settings, "BID_UPLOAD_ASYNC_BYTES", ASYNC_UPLOAD_BYTES)
+    if len(data) >= threshold and not settings.CELERY_TASK_ALWAYS_EAGER:
+        from cycle.bids.tasks import process_bid_upload
+
+        with transaction.atomic():
+            record.file.save(f"{record.sha256}.xlsx", ContentFile(data), save=False)
+            record.save()
+            pk = record.pk
+            transaction.on_commit(lambda: process_bid_upload.delay(pk))
+        return record
+    record.save()
+    return _bid_upload_apply(record, data)
+
+
+def bid_upload_process(*, upload_id: int) -> BidUpload:
+    """The worker's half of a large upload; idempotent (a processed upload is left alone)."""
+    record = BidUpload.objects.select_related("cycle_year__framework", "corporation").get(
+        pk=upload_id
+    )
+    if record.status != BidUpload.Status.PENDING:
+        return record
+    with record.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        return _bid_upload_apply(record, data)
+    finally:
+        # The workbook is not kept once read: the draft (or the error report) is the record.
+        record.file.delete(save=False)
+        BidUpload.objects.filter(pk=record.pk).update(file="")
+
+
+def _bid_upload_apply(record: BidUpload, data: bytes) -> BidUpload:
+    from cycle.bids import xlsx as bid_xlsx  # openpyxl is imported only when a workbook is read
+
+    actor = record.uploaded_by
+    cycle_year, corporation = record.cycle_year, record.corporation
+    result = bid_xlsx.read_bid_workbook(
+        data, filename=record.filename, cycle_year=cycle_year, corporation=corporation
+    )
+    if result.errors:
+        return _upload_reject(record, result.errors)
+    try:
+        with transaction.atomic():
+            bid = bid_draft_start(actor=actor, cycle_year=cycle_year, corporation=corporation)
+            bid = bid_lines_save(
+                actor=actor,
+                bid=bid,
+                lines=result.lines,
+                source=Bid.Source.XLSX,
+                theme_notes=result.theme_notes,
+            )
+            record.status = BidUpload.Status.ACCEPTED
+            record.bid = bid
+            record.line_count = len(result.lines)
+            record.save(update_fields=["status", "bid", "line_count"])
+            audit_log(
+                actor=actor,
+                action="bid_upload",
+                obj=bid,
+                filename=record.filename,
+                sha256=record.sha256,
+            )
+    except (ValidationError, PermissionDenied) as error:
+        messages = getattr(error, "messages", None) or [str(error)]
+        return _upload_reject(record, list(messages))
+    return record
+
+
+def _upload_reject(record: BidUpload, errors: list[str]) -> BidUpload:
+    record.status = BidUpload.Status.REJECTED
+    record.errors = errors
+    record.bid = None
+    record.save(update_fields=["status", "errors", "bid"])
+    return record

@@ -1,0 +1,263 @@
+"""Views of the cycle: thin; access through cycle.access, reads through selectors, writes
+through services."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agreements.access import get_framework_for_user, user_party
+from agreements.models import Agreement
+from core.forms import add_service_errors
+from core.pdf import render_pdf
+from core.responses import XLSX_TYPE
+from cycle import access
+from cycle.bids import access as bid_access
+from cycle.bids import selectors, services
+from cycle.bids import xlsx as bid_xlsx
+from cycle.bids.charts import sum_chart
+from cycle.bids.forms import BidLinesForm, BidUploadForm
+from cycle.calendar import with_status
+from cycle.models import Bid
+
+
+@login_required
+def my_bid(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle_year = access.get_cycle_year_for_user(request.user, pk)
+    corporation = bid_access.bid_corporation(request.user, cycle_year)
+    versions = selectors.my_bids(corporation, cycle_year)
+    milestone = services.bid_milestone(cycle_year, corporation)
+    if milestone is not None:
+        with_status([milestone], timezone.localdate())
+    context = {
+        "cycle_year": cycle_year,
+        "corporation": corporation,
+        "versions": versions,
+        "draft": next((b for b in versions if b.status == Bid.Status.DRAFT), None),
+        "milestone": milestone,
+        "upload_form": BidUploadForm(),
+        "max_upload_mb": settings.MAX_UPLOAD_MB,
+    }
+    return render(request, "cycle/my_bid.html", context)
+
+
+@login_required
+@require_POST
+def bid_start(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle_year = access.get_cycle_year_for_user(request.user, pk)
+    corporation = bid_access.bid_corporation(request.user, cycle_year)
+    bid = services.bid_draft_start(
+        actor=request.user, cycle_year=cycle_year, corporation=corporation
+    )
+    return redirect("cycle:bid-edit", pk=bid.pk)
+
+
+@login_required
+@require_GET
+def bid_template(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle_year = access.get_cycle_year_for_user(request.user, pk)
+    corporation = bid_access.bid_corporation(request.user, cycle_year)
+    versions = selectors.my_bids(corporation, cycle_year)
+    draft = next((b for b in versions if b.status == Bid.Status.DRAFT), None)
+    lines, notes = {}, {}
+    if draft is not None:
+        lines = {line.figure: line for line in draft.lines.select_related("agreement__theme")}
+        notes = {n.theme.number: n.text for n in draft.theme_notes.select_related("theme")}
+    milestone = services.bid_milestone(cycle_year, corporation)
+    content = bid_xlsx.build_template(
+        cycle_year=cycle_year,
+        corporation=corporation,
+        plan_year=milestone.deliverable_year if milestone else cycle_year.year + 1,
+        lines=lines,
+        notes=notes,
+    )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    filename = bid_xlsx.template_filename(cycle_year, corporation)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_POST
+def bid_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle_year = access.get_cycle_year_for_user(request.user, pk)
+    corporation = bid_access.bid_corporation(request.user, cycle_year)
+    form = BidUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Kies een ingevuld sjabloon (.xlsx) om te uploaden."))
+        return redirect("cycle:my-bid", pk=cycle_year.pk)
+    record = services.bid_upload(
+        actor=request.user,
+        cycle_year=cycle_year,
+        corporation=corporation,
+        upload=form.cleaned_data["file"],
+    )
+    if record.status == record.Status.PENDING:
+        return redirect("cycle:upload-status", pk=record.pk)
+    if record.status == record.Status.REJECTED:
+        context = {"cycle_year": cycle_year, "corporation": corporation, "record": record}
+        return render(request, "cycle/upload_rejected.html", context, status=422)
+    messages.success(
+        request,
+        _(
+            "Het bestand is verwerkt in uw concept (versie %(version)s). "
+            "Controleer het en dien het in."
+        )
+        % {"version": record.bid.version},
+    )
+    return redirect("cycle:bid-detail", pk=record.bid_id)
+
+
+@login_required
+@require_GET
+def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a large upload stands; the page polls its own partial until a worker is done."""
+    record = bid_access.get_upload_for_user(request.user, pk)
+    template = "cycle/upload_status.html"
+    if request.htmx:
+        template += "#upload-status"
+    return render(request, template, {"record": record, "cycle_year": record.cycle_year})
+
+
+def _bid_context(request: HttpRequest, pk: int) -> dict:
+    bid_access.get_bid_for_user(request.user, pk)  # 404 for missing and forbidden alike
+    bid = selectors.bid_detail(pk, request.user)
+    versions = selectors.bid_versions(request.user, bid)
+    party = user_party(request.user)
+    return {
+        "bid": bid,
+        "versions": versions,
+        "is_own": party is not None and party.pk == bid.corporation_id,
+        "cycle_year": bid.cycle_year,
+    }
+
+
+@login_required
+def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "cycle/bid_detail.html", _bid_context(request, pk))
+
+
+@login_required
+def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_access.get_draft_bid_for_editor(request.user, pk)
+    agreements = list(
+        Agreement.objects.filter(theme__framework=bid.cycle_year.framework_id)
+        .select_related("theme")
+        .order_by("theme__number", "number")
+    )
+    lines = {line.figure: line for line in bid.lines.all()}
+    notes = {note.theme.number: note.text for note in bid.theme_notes.select_related("theme")}
+    themes = list(bid.cycle_year.framework.themes.order_by("number"))
+    form = BidLinesForm(
+        request.POST or None,
+        bid=bid,
+        lines=lines,
+        agreements=agreements,
+        themes=themes,
+        notes=notes,
+    )
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bid_lines_save(
+                actor=request.user,
+                bid=bid,
+                lines=form.line_inputs(),
+                summary=form.cleaned_data["summary"],
+                theme_notes=form.theme_note_inputs(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            saved = True
+            if not request.htmx:
+                messages.success(request, _("Het concept is opgeslagen."))
+                if "submit" in request.POST:
+                    return redirect("cycle:bid-detail", pk=bid.pk)
+                return redirect("cycle:bid-edit", pk=bid.pk)
+    template = "cycle/bid_edit.html"
+    if request.htmx:
+        template += "#bid-save-status"
+    context = {
+        "bid": bid,
+        "form": form,
+        "saved": saved,
+        "saved_at": timezone.localtime() if saved else None,
+        "cycle_year": bid.cycle_year,
+    }
+    status = 422 if request.method == "POST" and not saved else 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    bid = bid_access.get_draft_bid_for_editor(request.user, pk)
+    try:
+        services.bid_submit(actor=request.user, bid=bid)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("cycle:bid-edit", pk=bid.pk)
+    except PermissionDenied:
+        raise Http404("Bod niet gevonden") from None
+    messages.success(request, _("Het bod is ingediend."))
+    return redirect("cycle:bid-detail", pk=bid.pk)
+
+
+@login_required
+@require_GET
+def bid_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _bid_context(request, pk)
+    context.pop("is_own")
+    pdf = render_pdf("cycle/print/bid.html", context)
+    bid = context["bid"]
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"bod-{bid.corporation.slug}-{bid.plan_year}-v{bid.version}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def bid_compare(request: HttpRequest, pk: int) -> HttpResponse:
+    new = bid_access.get_bid_for_user(request.user, pk)
+    try:
+        other_pk = int(request.GET.get("met", ""))
+    except ValueError:
+        raise Http404("Versie niet gevonden") from None
+    other = bid_access.get_bid_for_user(request.user, other_pk)
+    if (other.corporation_id, other.cycle_year_id) != (new.corporation_id, new.cycle_year_id):
+        raise Http404("Versie niet gevonden")
+    old, new = sorted([other, new], key=lambda b: b.version)
+    old, new = selectors.bids_for_compare(request.user, old.pk, new.pk)
+    context = {
+        "old": old,
+        "new": new,
+        "rows": selectors.bid_compare(old, new),
+        "note_rows": selectors.theme_notes_compare(old, new),
+        "cycle_year": new.cycle_year,
+        "versions": selectors.bid_versions(request.user, new),
+    }
+    return render(request, "cycle/bid_compare.html", context)
+
+
+@login_required
+def sums(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    rows, corporations, years = selectors.multi_year_sums(framework)
+    charts = [(row, sum_chart(row, total_label=_("Totaal"))) for row in rows]
+    context = {
+        "framework": framework,
+        "charts": charts,
+        "corporations": corporations,
+        "years": years,
+    }
+    return render(request, "cycle/sums.html", context)

@@ -1,0 +1,401 @@
+"""The bid as an Excel workbook: the prefilled template and the reader of an upload.
+
+The reader never trusts the file: the extension, size and zip directory are checked before
+openpyxl opens anything (macros, zip bombs, too many parts), then every cell is validated and
+reported in Dutch with sheet, row and column. It yields typed lines; writing them is the
+service's job, all or nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, Party
+from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
+from cycle.bids.services import LineInput, default_links
+from cycle.models import FIGURE_UNITS, CycleYear, Figure
+
+SHEET = "Bod"
+THEMES_SHEET = "Thema's"
+AGREEMENTS_SHEET = "Afspraken"
+KEY_ROW = 6
+HEADER_ROW = 8
+FIRST_ROW = 9
+COLUMNS = {
+    "code": "A",
+    "label": "B",
+    "unit": "C",
+    "agreement": "D",
+    "theme": "E",
+    "quantity": "F",
+    "explanation": "G",
+}
+MAX_EXPLANATION = 2000
+MAX_QUANTITY = Decimal("1000000000")
+
+
+def template_key(cycle_year: CycleYear, corporation: Party) -> str:
+    return f"{cycle_year.framework.slug}|{cycle_year.year}|{corporation.slug}"
+
+
+def template_filename(cycle_year: CycleYear, corporation: Party) -> str:
+    return f"bod-{corporation.slug}-{cycle_year.year + 1}.xlsx"
+
+
+# --- writing the template -----------------------------------------------------------------
+
+
+def build_template(
+    *,
+    cycle_year: CycleYear,
+    corporation: Party,
+    plan_year: int,
+    lines: dict | None = None,
+    notes: dict[int, str] | None = None,
+) -> bytes:
+    """The prefilled workbook; ``lines`` (figure -> BidLine) and ``notes`` (theme number ->
+    text) fill in a draft's current values."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    framework = cycle_year.framework
+    agreements = list(
+        Agreement.objects.filter(theme__framework=framework)
+        .select_related("theme")
+        .order_by("theme__number", "number")
+    )
+    links = default_links(framework)
+    lines = lines or {}
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    bold = Font(bold=True)
+    sheet["A1"] = _("Bod prestatieafspraken")
+    sheet["A1"].font = Font(bold=True, size=14)
+    for row, (label, value) in enumerate(
+        [
+            (_("Corporatie"), corporation.name),
+            (_("Voor het jaar"), plan_year),
+            (_("Kader"), framework.title),
+            (_("Sleutel (niet wijzigen)"), template_key(cycle_year, corporation)),
+        ],
+        start=3,
+    ):
+        sheet.cell(row=row, column=1, value=label).font = bold
+        sheet.cell(row=row, column=2, value=value)
+    headers = [
+        _("Code"),
+        _("Kerncijfer"),
+        _("Eenheid"),
+        _("Afspraak (nummer)"),
+        _("Thema"),
+        _("Aantal"),
+        _("Toelichting"),
+    ]
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=HEADER_ROW, column=column, value=header)
+        cell.font = bold
+        cell.fill = fill
+    for offset, figure in enumerate(Figure):
+        row = FIRST_ROW + offset
+        line = lines.get(figure.value)
+        agreement = line.agreement if line else None
+        if agreement is None and figure.value in links and not line:
+            agreement = links[figure.value].agreement
+        sheet[f"A{row}"] = figure.value
+        sheet[f"B{row}"] = str(figure.label)
+        sheet[f"C{row}"] = FIGURE_UNITS.get(figure, _("woningen") if figure in links else "")
+        sheet[f"D{row}"] = agreement.code if agreement else None
+        sheet[f"E{row}"] = agreement.theme.title if agreement else None
+        if line and line.quantity is not None:
+            sheet[f"F{row}"] = float(line.quantity)
+        sheet[f"G{row}"] = line.explanation if line else None
+    last = FIRST_ROW + len(Figure) - 1
+    if agreements:
+        codes = DataValidation(
+            type="list",
+            formula1=f"={AGREEMENTS_SHEET}!$A$2:$A${len(agreements) + 1}",
+            allow_blank=True,
+        )
+        codes.error = _("Kies het nummer van een afspraak uit het blad Afspraken.")
+        sheet.add_data_validation(codes)
+        codes.add(f"D{FIRST_ROW}:D{last}")
+    numbers = DataValidation(
+        type="decimal", operator="between", formula1="-100", formula2="1000000000"
+    )
+    numbers.error = _("Vul een getal in.")
+    sheet.add_data_validation(numbers)
+    numbers.add(f"F{FIRST_ROW}:F{last}")
+    for column, width in zip("ABCDEFG", [18, 42, 12, 18, 36, 12, 60], strict=True):
+        sheet.column_dimensions[column].width = width
+
+    themes_sheet = workbook.create_sheet(THEMES_SHEET)
+    for column, header in enumerate([_("Nummer"), _("Thema"), _("Toelichting")], start=1):
+        themes_sheet.cell(row=1, column=column, value=header).font = bold
+    notes = notes or {}
+    for row, theme in enumerate(framework.themes.order_by("number"), start=2):
+        themes_sheet.cell(row=row, column=1, value=theme.number)
+        themes_sheet.cell(row=row, column=2, value=theme.title)
+        themes_sheet.cell(row=row, column=3, value=notes.get(theme.number) or None)
+    themes_sheet.column_dimensions["B"].width = 40
+    themes_sheet.column_dimensions["C"].width = 80
+
+    reference = workbook.create_sheet(AGREEMENTS_SHEET)
+    for column, header in enumerate([_("Nummer"), _("Thema"), _("Afspraak")], start=1):
+        reference.cell(row=1, column=column, value=header).font = bold
+    for row, agreement in enumerate(agreements, start=2):
+        reference.cell(row=row, column=1, value=agreement.code)
+        reference.cell(
+            row=row, column=2, value=f"{agreement.theme.number}. {agreement.theme.title}"
+        )
+        reference.cell(row=row, column=3, value=agreement.title)
+    reference.column_dimensions["B"].width = 40
+    reference.column_dimensions["C"].width = 60
+
+    help_sheet = workbook.create_sheet(_("Uitleg"))
+    for row, text in enumerate(
+        [
+            _("Vul op het blad Bod per kerncijfer het aantal en een korte toelichting in."),
+            _("Kies in kolom D de afspraak uit het kader waar de regel aan bijdraagt."),
+            _("Geef op het blad Thema's per thema een korte toelichting."),
+            _("Wijzig de codes in kolom A en de sleutel in cel B6 niet."),
+            _("Upload het bestand daarna in het portaal; het wordt een concept dat u nog indient."),
+        ],
+        start=1,
+    ):
+        help_sheet.cell(row=row, column=1, value=text)
+
+    _as_text(workbook)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _as_text(workbook: Any) -> None:
+    """Text from the database never becomes a formula: openpyxl would store "=..." as one
+    (formula injection when the corporation opens the file)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
+                    cell.data_type = "s"
+
+
+# --- reading an upload --------------------------------------------------------------------
+
+
+@dataclass
+class ReadResult:
+    lines: dict[str, LineInput] = field(default_factory=dict)
+    theme_notes: dict[int, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+def _where(row: int, column: str) -> str:
+    return _("Blad '%(sheet)s', rij %(row)s, kolom %(column)s") % {
+        "sheet": SHEET,
+        "row": row,
+        "column": column,
+    }
+
+
+def check_container(data: bytes, filename: str) -> list[str]:
+    """Refuse what is not a plain .xlsx before any XML is parsed (the shared upload gate)."""
+    try:
+        inspect_upload(io.BytesIO(data), extensions=XLSX_ONLY, name=filename)
+    except UploadRejected as rejected:
+        return list(rejected.messages)
+    return []
+
+
+def _parse_quantity(value: Any) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InvalidOperation
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value))
+    else:
+        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+        text = text.rstrip("%")
+        if "," in text:
+            text = text.replace(".", "").replace(",", ".")
+        number = Decimal(text)
+    if not number.is_finite():
+        raise InvalidOperation
+    return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def read_bid_workbook(
+    data: bytes, *, filename: str, cycle_year: CycleYear, corporation: Party
+) -> ReadResult:
+    result = ReadResult()
+    result.errors = check_container(data, filename)
+    if result.errors:
+        return result
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - any parse failure is the same message to the user
+        result.errors.append(_("Het bestand is geen geldig Excel-bestand (.xlsx)."))
+        return result
+    try:
+        if SHEET not in workbook.sheetnames:
+            result.errors.append(_("Blad '%(sheet)s' ontbreekt.") % {"sheet": SHEET})
+            return result
+        rows = list(
+            workbook[SHEET].iter_rows(
+                min_row=1, max_row=FIRST_ROW + 40, max_col=7, values_only=True
+            )
+        )
+        theme_rows = []
+        if THEMES_SHEET in workbook.sheetnames:
+            theme_rows = list(
+                workbook[THEMES_SHEET].iter_rows(min_row=2, max_row=60, max_col=3, values_only=True)
+            )
+    finally:
+        workbook.close()
+
+    def cell(row: int, column: str) -> Any:
+        index = ord(column) - ord("A")
+        if row - 1 >= len(rows) or index >= len(rows[row - 1]):
+            return None
+        return rows[row - 1][index]
+
+    key = template_key(cycle_year, corporation)
+    if str(cell(KEY_ROW, "B") or "").strip() != key:
+        result.errors.append(
+            _(
+                "%(where)s: dit sjabloon hoort bij een ander bod of jaar. "
+                "Download het sjabloon voor %(corporation)s opnieuw."
+            )
+            % {"where": _where(KEY_ROW, "B"), "corporation": corporation.name}
+        )
+        return result
+
+    agreements = {
+        a.code: a
+        for a in Agreement.objects.filter(theme__framework=cycle_year.framework).select_related(
+            "theme"
+        )
+    }
+    seen: dict[str, int] = {}
+    row = FIRST_ROW
+    while row < FIRST_ROW + 40:
+        code = cell(row, "A")
+        if code is None or not str(code).strip():
+            row += 1
+            continue
+        code = str(code).strip().lower()
+        if code not in Figure.values:
+            result.errors.append(
+                _("%(where)s: onbekend kerncijfer '%(code)s'.")
+                % {"where": _where(row, "A"), "code": code}
+            )
+            row += 1
+            continue
+        if code in seen:
+            result.errors.append(
+                _("%(where)s: kerncijfer '%(code)s' staat ook al in rij %(other)s.")
+                % {"where": _where(row, "A"), "code": code, "other": seen[code]}
+            )
+            row += 1
+            continue
+        seen[code] = row
+        raw = cell(row, "F")
+        try:
+            quantity = _parse_quantity(raw)
+        except (InvalidOperation, ValueError):
+            result.errors.append(
+                _("%(where)s (Aantal): '%(value)s' is geen getal.")
+                % {"where": _where(row, "F"), "value": raw}
+            )
+            quantity = None
+        else:
+            if quantity is not None and quantity < 0 and code != Figure.RENT_INCREASE:
+                result.errors.append(
+                    _("%(where)s (Aantal): een aantal kan niet negatief zijn.")
+                    % {"where": _where(row, "F")}
+                )
+            elif quantity is not None and abs(quantity) >= MAX_QUANTITY:
+                result.errors.append(
+                    _("%(where)s (Aantal): dit getal is te groot.") % {"where": _where(row, "F")}
+                )
+        agreement = None
+        agreement_code = cell(row, "D")
+        if agreement_code not in (None, ""):
+            agreement_code = str(agreement_code).strip()
+            if isinstance(cell(row, "D"), float):
+                agreement_code = f"{cell(row, 'D'):g}"
+            agreement = agreements.get(agreement_code)
+            if agreement is None:
+                result.errors.append(
+                    _("%(where)s (Afspraak): afspraak '%(code)s' bestaat niet in het kader.")
+                    % {"where": _where(row, "D"), "code": agreement_code}
+                )
+        explanation = cell(row, "G")
+        explanation = "" if explanation is None else str(explanation)
+        if len(explanation) > MAX_EXPLANATION:
+            result.errors.append(
+                _("%(where)s (Toelichting): de toelichting is langer dan %(max)s tekens.")
+                % {"where": _where(row, "G"), "max": MAX_EXPLANATION}
+            )
+        result.lines[code] = LineInput(
+            quantity=quantity, explanation=explanation, agreement=agreement
+        )
+        row += 1
+    for figure in Figure:
+        if figure.value not in seen:
+            result.errors.append(
+                _("Blad '%(sheet)s': de regel voor '%(label)s' (code %(code)s) ontbreekt.")
+                % {"sheet": SHEET, "label": figure.label, "code": figure.value}
+            )
+    _read_theme_notes(theme_rows, cycle_year, result)
+    if result.errors:
+        result.lines = {}
+        result.theme_notes = {}
+    return result
+
+
+def _read_theme_notes(rows: list, cycle_year: CycleYear, result: ReadResult) -> None:
+    numbers = set(cycle_year.framework.themes.values_list("number", flat=True))
+    where = _("Blad '%(sheet)s', rij %(row)s, kolom %(column)s")
+    for index, values in enumerate(rows, start=2):
+        number, _title, text = (list(values) + [None, None, None])[:3]
+        if number in (None, "") and text in (None, ""):
+            continue
+        place_a = where % {"sheet": THEMES_SHEET, "row": index, "column": "A"}
+        try:
+            number = int(str(number).strip())
+        except ValueError:
+            result.errors.append(
+                _("%(where)s (Nummer): '%(value)s' is geen themanummer.")
+                % {"where": place_a, "value": number}
+            )
+            continue
+        if number not in numbers:
+            result.errors.append(
+                _("%(where)s (Nummer): thema %(number)s bestaat niet in het kader.")
+                % {"where": place_a, "number": number}
+            )
+            continue
+        text = "" if text is None else str(text)
+        if len(text) > MAX_EXPLANATION:
+            result.errors.append(
+                _("%(where)s (Toelichting): de toelichting is langer dan %(max)s tekens.")
+                % {
+                    "where": where % {"sheet": THEMES_SHEET, "row": index, "column": "C"},
+                    "max": MAX_EXPLANATION,
+                }
+            )
+            continue
+        result.theme_notes[number] = text

@@ -1,0 +1,132 @@
+"""Forms of the evaluation: they validate input; the rules live in cycle.evaluation_services."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cycle.evaluation.services import FiguresInput, RealisationInput
+from cycle.models import ContributionRealisation
+
+
+def parse_decimal(value: str) -> Decimal | None:
+    """A Dutch number as typed: "1.234,5" or "12,5" or "12.5"."""
+    text = (value or "").strip().replace(" ", "")
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise forms.ValidationError(_("Vul een getal in, bijvoorbeeld 12 of 12,5.")) from None
+
+
+class DutchDecimalField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return parse_decimal(super().clean(value))
+
+
+class RealisationForm(forms.Form):
+    """One contribution's realisation; prefixed with the contribution's id on the page."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    status = forms.ChoiceField(
+        label=_("Realisatie"),
+        required=False,
+        choices=[("", _("nog niet ingevuld"))] + ContributionRealisation.Status.choices,
+    )
+    realised_quantity = DutchDecimalField(label=_("Gerealiseerd aantal"))
+    explanation = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, contribution, **kwargs):
+        self.contribution = contribution
+        realisation = getattr(contribution, "realisation", None)
+        kwargs.setdefault(
+            "initial",
+            {
+                "version": realisation.version if realisation else 0,
+                "status": realisation.status if realisation else "",
+                "realised_quantity": realisation.realised_quantity if realisation else "",
+                "explanation": realisation.explanation if realisation else "",
+            },
+        )
+        super().__init__(*args, prefix=f"c{contribution.pk}", **kwargs)
+        if realisation and realisation.realised_quantity is not None:
+            self.initial["realised_quantity"] = format(
+                realisation.realised_quantity.normalize(), "f"
+            ).replace(".", ",")
+
+    def has_input(self) -> bool:
+        return bool(self.cleaned_data.get("status"))
+
+    def to_input(self) -> RealisationInput:
+        return RealisationInput(
+            status=self.cleaned_data["status"],
+            realised_quantity=self.cleaned_data["realised_quantity"],
+            explanation=self.cleaned_data["explanation"],
+        )
+
+
+class YearFiguresForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    lettings = forms.IntegerField(label=_("Verhuringen"), required=False, min_value=0)
+    relets = forms.IntegerField(
+        label=_("Opnieuw te verhuren woningen (mutaties)"), required=False, min_value=0
+    )
+    vacancy_pct = DutchDecimalField(label=_("Leegstand (%)"))
+    passend_pct = DutchDecimalField(label=_("Passend toegewezen (%)"))
+    daeb_pct = DutchDecimalField(label=_("DAEB toegewezen binnen de inkomensgrens (%)"))
+    permit_holder_lettings = forms.IntegerField(
+        label=_("Verhuringen aan vergunninghouders"), required=False, min_value=0
+    )
+    evictions = forms.IntegerField(
+        label=_("Ontruimingen wegens huurachterstand"), required=False, min_value=0
+    )
+    condition_score = DutchDecimalField(label=_("Gemiddelde conditiescore (NEN 2767)"))
+    source = forms.CharField(label=_("Bron"), required=False, max_length=200)
+
+    def __init__(self, *args, figures=None, **kwargs):
+        initial = {"version": figures.version if figures else 0, "source": "Thuis in Limburg"}
+        if figures is not None:
+            for name in FiguresInput.__dataclass_fields__:
+                value = getattr(figures, name)
+                if isinstance(value, Decimal):
+                    value = format(value.normalize(), "f").replace(".", ",")
+                initial[name] = "" if value is None else value
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+
+    def to_input(self) -> FiguresInput:
+        return FiguresInput(
+            **{name: self.cleaned_data[name] for name in FiguresInput.__dataclass_fields__}
+        )
+
+
+class ConclusionForm(forms.Form):
+    conclusion = forms.CharField(
+        label=_("Conclusies van de werkgroep"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    permit_holder_task = forms.IntegerField(
+        label=_("Taakstelling vergunninghouders (woningen)"), required=False, min_value=0
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Uw reactie"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,0 +1,18 @@
+"""Celery tasks of the evaluation: thin, idempotent; each imports its service in the task body."""
+
+from celery import shared_task
+
+
+@shared_task(name="cycle.render_evaluation_pdf")
+def render_evaluation_pdf(evaluation_id: int, version: int | None = None) -> int:
+    """Render an evaluation's PDF into the cache (idempotent: a second run finds it cached).
+
+    Without a version: rendered ahead when the evaluation is adopted (concepts are skipped).
+    With one: a download's job (see cycle.evaluation.pdf.job_start), its progress kept in the
+    cache.
+    """
+    from cycle.evaluation import pdf
+
+    if version is None:
+        return pdf.prerender(evaluation_id=evaluation_id)
+    return pdf.run_job(evaluation_id=evaluation_id, version=version)

@@ -1,0 +1,276 @@
+"""Reads of the jaarschijf, each with a fixed number of queries whatever the number of
+contributions, comments or people present (pinned in tests/cycle/jaarschijf/test_queries.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from agreements.models import Agreement, Party, Target, Theme
+from agreements.selectors import PARTY_KIND_ORDER
+from cycle.jaarschijf import access as rules
+from cycle.jaarschijf.services import PRESENCE_SECONDS
+from cycle.models import (
+    Contribution,
+    Jaarschijf,
+    JaarschijfChange,
+    JaarschijfComment,
+    JaarschijfPresence,
+    JaarschijfText,
+    PieceType,
+)
+
+
+def party_sort_key(party: Party) -> tuple:
+    return (PARTY_KIND_ORDER.index(party.kind), party.name)
+
+
+def contributions_qs(jaarschijf: Jaarschijf) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.filter(jaarschijf=jaarschijf)
+        .select_related("party", "target", "updated_by", "agreement", "agreement__theme")
+        .order_by("order", "id")
+    )
+
+
+def _threads(comments: list[JaarschijfComment]) -> dict[tuple[str, int], list]:
+    """Top-level comments per piece, each with ``reply_list``; oldest first."""
+    by_piece: dict[tuple[str, int], list] = defaultdict(list)
+    replies: dict[int, list] = defaultdict(list)
+    for comment in comments:
+        if comment.parent_id:
+            replies[comment.parent_id].append(comment)
+    for comment in comments:
+        if not comment.parent_id:
+            comment.reply_list = replies.get(comment.pk, [])
+            by_piece[(comment.piece_type, comment.piece_id)].append(comment)
+    return by_piece
+
+
+def _comments(jaarschijf: Jaarschijf, **filters: Any) -> list[JaarschijfComment]:
+    return list(
+        JaarschijfComment.objects.filter(jaarschijf=jaarschijf, **filters)
+        .select_related("author", "author_party")
+        .order_by("created_at", "id")
+    )
+
+
+def _presence(jaarschijf: Jaarschijf, user: Any, **filters: Any) -> dict[tuple[str, int], list]:
+    since = timezone.now() - dt.timedelta(seconds=PRESENCE_SECONDS)
+    rows = (
+        JaarschijfPresence.objects.filter(jaarschijf=jaarschijf, seen_at__gte=since, **filters)
+        .exclude(user_id=user.pk)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    present: dict[tuple[str, int], list] = defaultdict(list)
+    for row in rows:
+        present[(row.piece_type, row.piece_id)].append(
+            row.user.get_full_name() or row.user.username
+        )
+    return present
+
+
+def _decorate_contribution(
+    contribution: Contribution, jaarschijf: Jaarschijf, editable: set[int] | None, threads, present
+) -> Contribution:
+    contribution.jaarschijf = jaarschijf
+    contribution.can_edit = editable is None or contribution.party_id in editable
+    contribution.threads = threads.get((PieceType.CONTRIBUTION, contribution.pk), [])
+    contribution.open_threads = sum(1 for t in contribution.threads if not t.resolved)
+    contribution.present = present.get((PieceType.CONTRIBUTION, contribution.pk), [])
+    contribution.piece_type = PieceType.CONTRIBUTION
+    return contribution
+
+
+def _decorate_text(piece: JaarschijfText, can_edit: bool, threads, present) -> JaarschijfText:
+    piece.can_edit = can_edit
+    piece.threads = threads.get((PieceType.TEXT, piece.pk), [])
+    piece.open_threads = sum(1 for t in piece.threads if not t.resolved)
+    piece.present = present.get((PieceType.TEXT, piece.pk), [])
+    piece.piece_type = PieceType.TEXT
+    return piece
+
+
+@dataclass
+class AgreementBlock:
+    agreement: Agreement
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+@dataclass
+class ThemeBlock:
+    theme: Theme
+    agreements: list[AgreementBlock] = field(default_factory=list)
+
+    @property
+    def open_threads(self) -> int:
+        return sum(c.open_threads for block in self.agreements for c in block.contributions)
+
+    @property
+    def contribution_count(self) -> int:
+        return sum(len(block.contributions) for block in self.agreements)
+
+
+@dataclass
+class JaarschijfPage:
+    jaarschijf: Jaarschijf
+    texts: list[JaarschijfText]
+    themes: list[ThemeBlock]
+    unlinked: list[Contribution]
+    parties: list[Party]
+    addable_parties: list[Party]
+    can_edit_texts: bool
+    can_manage: bool
+    can_comment: bool
+
+    @property
+    def text_open_threads(self) -> int:
+        return sum(piece.open_threads for piece in self.texts)
+
+
+def jaarschijf_page(jaarschijf: Jaarschijf, user: Any) -> JaarschijfPage:
+    """Everything the jaarschijf page shows, in nine queries."""
+    framework = jaarschijf.cycle_year.framework
+    editable = rules.editable_party_ids(user, jaarschijf)  # membership (cached) + parties
+    threads = _threads(_comments(jaarschijf))
+    present = _presence(jaarschijf, user)
+    can_edit_texts = rules.can_edit_texts(user, jaarschijf)
+    texts = [
+        _decorate_text(piece, can_edit_texts, threads, present)
+        for piece in jaarschijf.texts.select_related("updated_by").order_by("key")
+    ]
+    texts.sort(key=lambda piece: JaarschijfText.Key.values.index(piece.key))
+    themes = list(
+        framework.themes.order_by("number").prefetch_related(
+            Prefetch(
+                "agreements",
+                queryset=Agreement.objects.order_by("number").prefetch_related(
+                    Prefetch("targets", queryset=Target.objects.order_by("order", "id"))
+                ),
+            )
+        )
+    )
+    by_agreement: dict[int | None, list[Contribution]] = defaultdict(list)
+    for contribution in contributions_qs(jaarschijf):
+        by_agreement[contribution.agreement_id].append(
+            _decorate_contribution(contribution, jaarschijf, editable, threads, present)
+        )
+    blocks = []
+    for theme in themes:
+        block = ThemeBlock(theme=theme)
+        for agreement in theme.agreements.all():
+            agreement.theme = theme
+            contributions = sorted(
+                by_agreement.get(agreement.pk, []),
+                key=lambda c: (party_sort_key(c.party), c.order, c.pk),
+            )
+            block.agreements.append(
+                AgreementBlock(agreement=agreement, contributions=contributions)
+            )
+        blocks.append(block)
+    parties = sorted(framework.parties.all(), key=party_sort_key)
+    return JaarschijfPage(
+        jaarschijf=jaarschijf,
+        texts=texts,
+        themes=blocks,
+        unlinked=by_agreement.get(None, []),
+        parties=parties,
+        addable_parties=rules.party_choices(user, jaarschijf, parties),
+        can_edit_texts=can_edit_texts,
+        can_manage=rules.can_manage(user, jaarschijf),
+        can_comment=rules.can_comment(user, jaarschijf),
+    )
+
+
+def contribution_piece(jaarschijf: Jaarschijf, pk: int, user: Any) -> Contribution:
+    try:
+        contribution = contributions_qs(jaarschijf).get(pk=pk)
+    except Contribution.DoesNotExist:
+        raise Http404("Bijdrage niet gevonden") from None
+    editable = rules.editable_party_ids(user, jaarschijf)
+    key = {"piece_type": PieceType.CONTRIBUTION, "piece_id": pk}
+    threads = _threads(_comments(jaarschijf, **key))
+    present = _presence(jaarschijf, user, **key)
+    return _decorate_contribution(contribution, jaarschijf, editable, threads, present)
+
+
+def text_piece(jaarschijf: Jaarschijf, pk: int, user: Any) -> JaarschijfText:
+    try:
+        piece = jaarschijf.texts.select_related("updated_by").get(pk=pk)
+    except JaarschijfText.DoesNotExist:
+        raise Http404("Tekst niet gevonden") from None
+    key = {"piece_type": PieceType.TEXT, "piece_id": pk}
+    threads = _threads(_comments(jaarschijf, **key))
+    present = _presence(jaarschijf, user, **key)
+    return _decorate_text(piece, rules.can_edit_texts(user, jaarschijf), threads, present)
+
+
+def get_piece(jaarschijf: Jaarschijf, piece_type: str, pk: int, user: Any):
+    if piece_type == PieceType.CONTRIBUTION:
+        return contribution_piece(jaarschijf, pk, user)
+    if piece_type == PieceType.TEXT:
+        return text_piece(jaarschijf, pk, user)
+    raise Http404("Onbekend onderdeel")
+
+
+def piece_changes(piece_type: str, piece_id: int) -> list[JaarschijfChange]:
+    return list(
+        JaarschijfChange.objects.filter(piece_type=piece_type, piece_id=piece_id)
+        .select_related("actor")
+        .order_by("version")
+    )
+
+
+def jaarschijf_changes(jaarschijf: Jaarschijf) -> QuerySet[JaarschijfChange]:
+    return (
+        JaarschijfChange.objects.filter(jaarschijf=jaarschijf)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def piece_labels(jaarschijf: Jaarschijf, changes: list[JaarschijfChange]) -> dict:
+    """A readable label per piece of these changes, in two queries."""
+    contribution_ids = {c.piece_id for c in changes if c.piece_type == PieceType.CONTRIBUTION}
+    labels: dict[tuple[str, int], str] = {}
+    for contribution in Contribution.objects.filter(pk__in=contribution_ids).select_related(
+        "party", "agreement", "agreement__theme"
+    ):
+        where = contribution.agreement.code if contribution.agreement else "–"
+        labels[(PieceType.CONTRIBUTION, contribution.pk)] = f"{where} · {contribution.party.name}"
+    for piece in jaarschijf.texts.all():
+        labels[(PieceType.TEXT, piece.pk)] = piece.get_key_display()
+    return labels
+
+
+@dataclass
+class TargetTotal:
+    target: Target
+    planned: Decimal
+    by_party: dict[str, Decimal]
+
+
+def target_totals(jaarschijf: Jaarschijf, contributions: list[Contribution]) -> list[TargetTotal]:
+    """Per framework target: this year's planned quantities (per party and together), beside
+    the framework's multi-year target value."""
+    totals: dict[int, TargetTotal] = {}
+    for contribution in contributions:
+        if contribution.target_id is None or contribution.quantity is None:
+            continue
+        total = totals.get(contribution.target_id)
+        if total is None:
+            total = totals[contribution.target_id] = TargetTotal(
+                target=contribution.target, planned=Decimal(0), by_party={}
+            )
+        total.planned += contribution.quantity
+        name = contribution.party.name
+        total.by_party[name] = total.by_party.get(name, Decimal(0)) + contribution.quantity
+    return sorted(totals.values(), key=lambda t: (t.target.agreement_id, t.target.order))

@@ -1,0 +1,757 @@
+"""Writes of the jaarschijf. Every service is atomic and records its change (JaarschijfChange)
+in the same transaction; access rules are checked here, whoever calls (``actor=None`` is the
+system itself: the demo loader).
+
+No lost update: every piece (contribution, shared text) carries a version. A save names the
+version it was based on and is applied with ``UPDATE ... WHERE id = %s AND version = %s``; when
+someone else saved in between, no row matches and the save is refused with EditConflict, which
+carries both the editor's values and the current ones, so that nothing typed is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.access import user_party
+from agreements.models import Agreement, Membership, Party, Target
+from cycle.jaarschijf import access as rules
+from cycle.models import (
+    FIGURE_UNITS,
+    Bid,
+    Contribution,
+    CycleYear,
+    Jaarschijf,
+    JaarschijfChange,
+    JaarschijfComment,
+    JaarschijfPresence,
+    JaarschijfText,
+    PieceType,
+)
+
+User = get_user_model()
+
+PRESENCE_SECONDS = 60
+CONTRIBUTION_FIELDS = ("text", "quantity", "unit", "planned_quarter", "target_id", "done")
+EDITABLE_STATES = {Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT}
+
+
+class EditConflict(Exception):
+    """A save based on a stale version. ``yours`` is what the editor sent, ``current`` what is
+    stored now (at ``current_version``): the conflict view shows both."""
+
+    def __init__(
+        self,
+        *,
+        piece_type: str,
+        piece_id: int,
+        yours: dict,
+        current: dict,
+        current_version: int,
+        based_on: int,
+    ):
+        super().__init__(f"{piece_type}#{piece_id}: based on v{based_on}, now v{current_version}")
+        self.piece_type = piece_type
+        self.piece_id = piece_id
+        self.yours = yours
+        self.current = current
+        self.current_version = current_version
+        self.based_on = based_on
+
+
+# --- snapshots --------------------------------------------------------------------------------
+
+
+def _quantity_str(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def contribution_snapshot(contribution: Contribution) -> dict:
+    return {
+        "text": contribution.text,
+        "quantity": _quantity_str(contribution.quantity),
+        "unit": contribution.unit,
+        "planned_quarter": contribution.planned_quarter,
+        "target_id": contribution.target_id,
+        "done": contribution.done,
+    }
+
+
+def text_snapshot(piece: JaarschijfText) -> dict:
+    return {"text": piece.text}
+
+
+def _record(
+    jaarschijf_id: int,
+    piece_type: str,
+    piece_id: int,
+    version: int,
+    action: str,
+    actor: Any,
+    before: dict | None,
+    after: dict,
+) -> JaarschijfChange:
+    return JaarschijfChange.objects.create(
+        jaarschijf_id=jaarschijf_id,
+        piece_type=piece_type,
+        piece_id=piece_id,
+        version=version,
+        action=action,
+        actor=actor if getattr(actor, "pk", None) else None,
+        before=before,
+        after=after,
+    )
+
+
+def _lock_state(jaarschijf_id: int) -> Jaarschijf:
+    """Read the jaarschijf's state under a shared row lock (PostgreSQL: FOR SHARE).
+
+    Many edits hold it at once; a state change (FOR UPDATE) waits for edits in flight and edits
+    wait for it, so no edit slips into a jaarschijf that has just been frozen. SQLite
+    serialises every write transaction anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM cycle_jaarschijf WHERE id = %s FOR SHARE", [jaarschijf_id]
+            )
+    return Jaarschijf.objects.select_related("cycle_year__framework").get(pk=jaarschijf_id)
+
+
+def _check_editable(jaarschijf: Jaarschijf) -> None:
+    if jaarschijf.state not in EDITABLE_STATES:
+        raise ValidationError(
+            _("De jaarschijf is %(state)s: er kan niets meer worden gewijzigd.")
+            % {"state": jaarschijf.get_state_display().lower()}
+        )
+
+
+# --- creating ---------------------------------------------------------------------------------
+
+
+def _previous_jaarschijf(cycle_year: CycleYear) -> Jaarschijf | None:
+    return (
+        Jaarschijf.objects.filter(
+            cycle_year__framework_id=cycle_year.framework_id,
+            cycle_year__year__lt=cycle_year.year,
+        )
+        .order_by("-cycle_year__year")
+        .first()
+    )
+
+
+def _figure_unit(line) -> str:
+    unit = FIGURE_UNITS.get(line.figure)
+    if unit:
+        return unit
+    if line.target_id and line.target.unit:
+        return line.target.unit
+    return _("woningen")
+
+
+@transaction.atomic
+def jaarschijf_create(
+    *,
+    actor: Any,
+    cycle_year: CycleYear,
+    copy_previous: bool = True,
+    is_demo: bool = False,
+) -> Jaarschijf:
+    """Create the cycle year's jaarschijf, prefilled.
+
+    - every agreement of the framework gets an (empty) contribution of each responsible party;
+    - every line of each corporation's current (submitted) bid becomes a contribution of that
+      corporation, with its quantity and its link to the agreement and target;
+    - with ``copy_previous``, last year's contributions that are not done are copied in.
+    Creating it again returns the existing one unchanged.
+    """
+    framework = cycle_year.framework
+    if actor is not None:
+        probe = Jaarschijf(cycle_year=cycle_year)
+        if not rules.is_working_group(actor, probe):
+            raise PermissionDenied(_("Alleen de werkgroep maakt een jaarschijf aan."))
+    list(CycleYear.objects.select_for_update().filter(pk=cycle_year.pk).values_list("pk"))
+    existing = Jaarschijf.objects.filter(cycle_year=cycle_year).first()
+    if existing is not None:
+        return existing
+    plan_year = cycle_year.year + 1
+    jaarschijf = Jaarschijf.objects.create(
+        cycle_year=cycle_year, plan_year=plan_year, created_by=actor, is_demo=is_demo
+    )
+    texts = JaarschijfText.objects.bulk_create(
+        [
+            JaarschijfText(
+                jaarschijf=jaarschijf,
+                key=JaarschijfText.Key.INTRODUCTION,
+                text=_(
+                    "Deze jaarschijf werkt het %(framework)s uit voor %(year)s: per afspraak "
+                    "wat elke partij dat jaar concreet doet."
+                )
+                % {"framework": framework.title, "year": plan_year},
+                updated_by=actor,
+            ),
+            JaarschijfText(
+                jaarschijf=jaarschijf, key=JaarschijfText.Key.SPEARHEADS, updated_by=actor
+            ),
+        ]
+    )
+    contributions: list[Contribution] = []
+    covered: set[tuple[int | None, int]] = set()
+    bids = (
+        Bid.objects.filter(cycle_year=cycle_year, status=Bid.Status.SUBMITTED)
+        .select_related("corporation")
+        .prefetch_related("lines__target", "lines__agreement")
+        .order_by("corporation__name")
+    )
+    for bid in bids:
+        for line in sorted(bid.lines.all(), key=lambda item: item.figure):
+            if line.quantity is None and not line.explanation:
+                continue
+            agreement_id = line.agreement_id or (line.target.agreement_id if line.target else None)
+            contributions.append(
+                Contribution(
+                    jaarschijf=jaarschijf,
+                    agreement_id=agreement_id,
+                    party=bid.corporation,
+                    text=line.explanation
+                    or _("%(figure)s volgens het bod") % {"figure": line.get_figure_display()},
+                    quantity=line.quantity,
+                    unit=_figure_unit(line),
+                    planned_quarter=Contribution.Quarter.YEAR,
+                    target_id=line.target_id,
+                    source=Contribution.Source.BID,
+                    updated_by=actor,
+                )
+            )
+            covered.add((agreement_id, bid.corporation_id))
+    agreements = (
+        Agreement.objects.filter(theme__framework=framework)
+        .prefetch_related("responsible_parties")
+        .order_by("theme__number", "number")
+    )
+    framework_party_ids = set(framework.parties.values_list("pk", flat=True))
+    for agreement in agreements:
+        for party in sorted(agreement.responsible_parties.all(), key=lambda p: (p.kind, p.name)):
+            if party.pk not in framework_party_ids or (agreement.pk, party.pk) in covered:
+                continue
+            contributions.append(
+                Contribution(
+                    jaarschijf=jaarschijf,
+                    agreement=agreement,
+                    party=party,
+                    source=Contribution.Source.FRAMEWORK,
+                    updated_by=actor,
+                )
+            )
+    previous = _previous_jaarschijf(cycle_year) if copy_previous else None
+    if previous is not None:
+        for old in previous.contributions.filter(done=False).exclude(text="").order_by("id"):
+            if old.source == Contribution.Source.BID:
+                continue  # last year's bid lines are replaced by this year's bid
+            contributions.append(
+                Contribution(
+                    jaarschijf=jaarschijf,
+                    agreement_id=old.agreement_id,
+                    party_id=old.party_id,
+                    text=old.text,
+                    quantity=old.quantity,
+                    unit=old.unit,
+                    target_id=old.target_id,
+                    source=Contribution.Source.PREVIOUS,
+                    copied_from=old,
+                    updated_by=actor,
+                )
+            )
+    for order, contribution in enumerate(contributions):
+        contribution.order = order
+    contributions = Contribution.objects.bulk_create(contributions)
+    changes = [
+        JaarschijfChange(
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.TEXT,
+            piece_id=piece.pk,
+            version=1,
+            action="create",
+            actor=actor,
+            after=text_snapshot(piece),
+        )
+        for piece in texts
+    ] + [
+        JaarschijfChange(
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.CONTRIBUTION,
+            piece_id=piece.pk,
+            version=1,
+            action="create",
+            actor=actor,
+            after=contribution_snapshot(piece),
+        )
+        for piece in contributions
+    ]
+    changes.append(
+        JaarschijfChange(
+            jaarschijf=jaarschijf,
+            piece_type=PieceType.JAARSCHIJF,
+            piece_id=jaarschijf.pk,
+            version=1,
+            action="create",
+            actor=actor,
+            after={
+                "state": jaarschijf.state,
+                "signing_round": jaarschijf.signing_round,
+                "contributions": len(contributions),
+                "copied_from": previous.pk if previous else None,
+            },
+        )
+    )
+    JaarschijfChange.objects.bulk_create(changes)
+    return jaarschijf
+
+
+# --- contributions ----------------------------------------------------------------------------
+
+
+@dataclass
+class ContributionInput:
+    text: str = ""
+    quantity: Decimal | str | None = None
+    unit: str = ""
+    planned_quarter: str = ""
+    target_id: int | None = None
+    done: bool = False
+
+
+def _clean_contribution(data: ContributionInput, agreement_id: int | None) -> dict:
+    quantity = data.quantity
+    if isinstance(quantity, str):
+        quantity = quantity.strip().replace(".", "").replace(",", ".") if quantity.strip() else None
+        try:
+            quantity = Decimal(quantity) if quantity is not None else None
+        except InvalidOperation:
+            raise ValidationError({"quantity": _("Vul een getal in.")}) from None
+    if quantity is not None and (abs(quantity) >= Decimal("1e12")):
+        raise ValidationError({"quantity": _("Dit getal is te groot.")})
+    if data.planned_quarter not in Contribution.Quarter.values:
+        raise ValidationError({"planned_quarter": _("Kies een kwartaal.")})
+    target_id = data.target_id or None
+    if target_id is not None and (
+        agreement_id is None
+        or not Target.objects.filter(pk=target_id, agreement_id=agreement_id).exists()
+    ):
+        raise ValidationError({"target": _("Dit doel hoort niet bij de afspraak.")})
+    return {
+        "text": (data.text or "").replace("\r\n", "\n").strip(),
+        "quantity": _quantity_str(quantity),
+        "unit": (data.unit or "").strip()[:120],
+        "planned_quarter": data.planned_quarter,
+        "target_id": target_id,
+        "done": bool(data.done),
+    }
+
+
+def _contribution_values(clean: dict) -> dict:
+    values = dict(clean)
+    values["quantity"] = Decimal(clean["quantity"]) if clean["quantity"] is not None else None
+    return values
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    actor: Any,
+    jaarschijf: Jaarschijf,
+    party: Party,
+    agreement: Agreement | None,
+    data: ContributionInput,
+) -> Contribution:
+    jaarschijf = _lock_state(jaarschijf.pk)
+    _check_editable(jaarschijf)
+    if actor is not None and not rules.can_edit_party(actor, jaarschijf, party.pk):
+        raise PermissionDenied(_("U mag geen bijdrage van deze partij toevoegen."))
+    if party.pk not in rules._framework_party_ids(jaarschijf):
+        raise ValidationError(_("Deze partij hoort niet bij het kader."))
+    if agreement is not None and agreement.theme.framework_id != jaarschijf.cycle_year.framework_id:
+        raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
+    clean = _clean_contribution(data, agreement.pk if agreement else None)
+    if not clean["text"]:
+        raise ValidationError({"text": _("Beschrijf wat de partij doet.")})
+    last = jaarschijf.contributions.order_by("-order").values_list("order", flat=True).first()
+    contribution = Contribution.objects.create(
+        jaarschijf=jaarschijf,
+        agreement=agreement,
+        party=party,
+        source=Contribution.Source.MANUAL,
+        order=(last or 0) + 1,
+        updated_by=actor,
+        **_contribution_values(clean),
+    )
+    _record(jaarschijf.pk, PieceType.CONTRIBUTION, contribution.pk, 1, "create", actor, None, clean)
+    return contribution
+
+
+def _conflict(piece_type: str, piece_id: int, yours: dict, based_on: int) -> EditConflict:
+    if piece_type == PieceType.CONTRIBUTION:
+        current = Contribution.objects.get(pk=piece_id)
+        snapshot = contribution_snapshot(current)
+    else:
+        current = JaarschijfText.objects.get(pk=piece_id)
+        snapshot = text_snapshot(current)
+    return EditConflict(
+        piece_type=piece_type,
+        piece_id=piece_id,
+        yours=yours,
+        current=snapshot,
+        current_version=current.version,
+        based_on=based_on,
+    )
+
+
+@transaction.atomic
+def contribution_update(
+    *,
+    actor: Any,
+    contribution_id: int,
+    expected_version: int,
+    data: ContributionInput,
+    action: str = "update",
+) -> Contribution:
+    """Save a contribution based on ``expected_version``; EditConflict when it is stale."""
+    contribution = Contribution.objects.get(pk=contribution_id)
+    jaarschijf = _lock_state(contribution.jaarschijf_id)
+    contribution.jaarschijf = jaarschijf
+    _check_editable(jaarschijf)
+    if actor is not None and not rules.can_edit_contribution(actor, contribution):
+        raise PermissionDenied(_("U mag deze bijdrage niet wijzigen."))
+    clean = _clean_contribution(data, contribution.agreement_id)
+    before = contribution_snapshot(contribution)
+    if contribution.version != expected_version:
+        raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
+    if clean == before:
+        return contribution
+    updated = Contribution.objects.filter(pk=contribution.pk, version=expected_version).update(
+        **_contribution_values(clean),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        updated_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if updated != 1:
+        raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
+    _record(
+        jaarschijf.pk,
+        PieceType.CONTRIBUTION,
+        contribution.pk,
+        expected_version + 1,
+        action,
+        actor,
+        before,
+        clean,
+    )
+    contribution.refresh_from_db()
+    return contribution
+
+
+@transaction.atomic
+def jaarschijf_text_update(
+    *, actor: Any, text_id: int, expected_version: int, text: str, action: str = "update"
+) -> JaarschijfText:
+    piece = JaarschijfText.objects.get(pk=text_id)
+    jaarschijf = _lock_state(piece.jaarschijf_id)
+    _check_editable(jaarschijf)
+    if actor is not None and not rules.can_edit_texts(actor, jaarschijf):
+        raise PermissionDenied(_("Alleen de werkgroep wijzigt de gezamenlijke teksten."))
+    clean = {"text": (text or "").replace("\r\n", "\n").strip()}
+    before = text_snapshot(piece)
+    if piece.version != expected_version:
+        raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
+    if clean == before:
+        return piece
+    updated = JaarschijfText.objects.filter(pk=piece.pk, version=expected_version).update(
+        text=clean["text"],
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+        updated_by=actor if getattr(actor, "pk", None) else None,
+    )
+    if updated != 1:
+        raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
+    _record(
+        jaarschijf.pk, PieceType.TEXT, piece.pk, expected_version + 1, action, actor, before, clean
+    )
+    piece.refresh_from_db()
+    return piece
+
+
+def piece_restore(
+    *, actor: Any, piece_type: str, piece_id: int, version: int, expected_version: int
+) -> Contribution | JaarschijfText:
+    """Make an earlier version current again: a new change (action "restore"), never a rewind."""
+    change = JaarschijfChange.objects.filter(
+        piece_type=piece_type, piece_id=piece_id, version=version
+    ).first()
+    if change is None:
+        raise ValidationError(_("Deze versie bestaat niet."))
+    after = change.after
+    if piece_type == PieceType.CONTRIBUTION:
+        return contribution_update(
+            actor=actor,
+            contribution_id=piece_id,
+            expected_version=expected_version,
+            data=ContributionInput(**{key: after.get(key) for key in CONTRIBUTION_FIELDS}),
+            action="restore",
+        )
+    return jaarschijf_text_update(
+        actor=actor,
+        text_id=piece_id,
+        expected_version=expected_version,
+        text=after.get("text", ""),
+        action="restore",
+    )
+
+
+# --- states -----------------------------------------------------------------------------------
+
+TRANSITIONS = {
+    Jaarschijf.State.CONCEPT: {Jaarschijf.State.FINAL_DRAFT},
+    Jaarschijf.State.FINAL_DRAFT: {Jaarschijf.State.CONCEPT, Jaarschijf.State.FOR_SIGNING},
+}
+
+
+def _set_state(
+    jaarschijf: Jaarschijf, actor: Any, state: str, action: str, **extra: Any
+) -> Jaarschijf:
+    before = {"state": jaarschijf.state, "signing_round": jaarschijf.signing_round}
+    jaarschijf.state = state
+    jaarschijf.version += 1
+    jaarschijf.state_changed_at = timezone.now()
+    jaarschijf.save(update_fields=["state", "version", "state_changed_at", "signing_round"])
+    _record(
+        jaarschijf.pk,
+        PieceType.JAARSCHIJF,
+        jaarschijf.pk,
+        jaarschijf.version,
+        action,
+        actor,
+        before,
+        {"state": state, "signing_round": jaarschijf.signing_round, **extra},
+    )
+    return jaarschijf
+
+
+def _lock_for_update(jaarschijf: Jaarschijf) -> Jaarschijf:
+    return (
+        Jaarschijf.objects.select_for_update()
+        .select_related("cycle_year__framework")
+        .get(pk=jaarschijf.pk)
+    )
+
+
+@transaction.atomic
+def jaarschijf_set_state(*, actor: Any, jaarschijf: Jaarschijf, state: str) -> Jaarschijf:
+    """concept -> definitief concept -> ter ondertekening (and definitief concept -> concept);
+    the working group's steps. Signed and back-from-frozen have their own services."""
+    jaarschijf = _lock_for_update(jaarschijf)
+    if actor is not None and not rules.can_manage(actor, jaarschijf):
+        raise PermissionDenied(_("Alleen de werkgroep wijzigt de status."))
+    if state not in TRANSITIONS.get(jaarschijf.state, set()):
+        raise ValidationError(
+            _("Van ‘%(old)s’ kan de jaarschijf niet naar ‘%(new)s’.")
+            % {"old": jaarschijf.get_state_display(), "new": Jaarschijf.State(state).label}
+        )
+    return _set_state(jaarschijf, actor, state, "state")
+
+
+@transaction.atomic
+def jaarschijf_reopen(*, actor: Any, jaarschijf: Jaarschijf, reason: str = "") -> Jaarschijf:
+    """Take a frozen jaarschijf (ter ondertekening) back to concept: the working group only.
+
+    ``signing_round`` goes up by one: signatures given in the previous round no longer count.
+    Hook for the signing code: it should void (not delete) signatures whose round is below the
+    jaarschijf's current ``signing_round``.
+    """
+    jaarschijf = _lock_for_update(jaarschijf)
+    if actor is not None and not rules.can_manage(actor, jaarschijf):
+        raise PermissionDenied(_("Alleen de werkgroep kan de jaarschijf heropenen."))
+    if jaarschijf.state != Jaarschijf.State.FOR_SIGNING:
+        raise ValidationError(_("Alleen een jaarschijf ter ondertekening kan terug naar concept."))
+    voided_round = jaarschijf.signing_round
+    jaarschijf.signing_round += 1
+    return _set_state(
+        jaarschijf,
+        actor,
+        Jaarschijf.State.CONCEPT,
+        "reopen",
+        reason=reason.strip(),
+        voided_round=voided_round,
+    )
+
+
+@transaction.atomic
+def jaarschijf_mark_signed(*, actor: Any, jaarschijf: Jaarschijf, signing_round: int) -> Jaarschijf:
+    """Hook for the signing code: every party has signed in ``signing_round``.
+
+    Refused when the jaarschijf is not ter ondertekening or the round is stale (it was reopened
+    after those signatures were given).
+    """
+    jaarschijf = _lock_for_update(jaarschijf)
+    if jaarschijf.state != Jaarschijf.State.FOR_SIGNING:
+        raise ValidationError(_("De jaarschijf staat niet ter ondertekening."))
+    if signing_round != jaarschijf.signing_round:
+        raise ValidationError(_("Deze handtekeningen horen bij een eerdere ronde."))
+    return _set_state(jaarschijf, actor, Jaarschijf.State.SIGNED, "signed")
+
+
+# --- presence ---------------------------------------------------------------------------------
+
+
+def presence_beat(
+    *, user: Any, jaarschijf: Jaarschijf, piece_type: str, piece_id: int
+) -> list[str]:
+    """Record that the user has the piece open; return who else has it open (names).
+
+    Not a lock: a row older than PRESENCE_SECONDS no longer counts, so someone who left for
+    the holidays with the editor open blocks nobody.
+    """
+    now = timezone.now()
+    JaarschijfPresence.objects.update_or_create(
+        piece_type=piece_type,
+        piece_id=piece_id,
+        user=user,
+        defaults={"seen_at": now, "jaarschijf": jaarschijf},
+    )
+    return presence_others(user=user, piece_type=piece_type, piece_id=piece_id, now=now)
+
+
+def presence_others(
+    *, user: Any, piece_type: str, piece_id: int, now: dt.datetime | None = None
+) -> list[str]:
+    since = (now or timezone.now()) - dt.timedelta(seconds=PRESENCE_SECONDS)
+    rows = (
+        JaarschijfPresence.objects.filter(
+            piece_type=piece_type, piece_id=piece_id, seen_at__gte=since
+        )
+        .exclude(user=user)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return [row.user.get_full_name() or row.user.username for row in rows]
+
+
+def presence_leave(*, user: Any, piece_type: str, piece_id: int) -> None:
+    JaarschijfPresence.objects.filter(piece_type=piece_type, piece_id=piece_id, user=user).delete()
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+def piece_party(piece_type: str, piece_id: int) -> Party | None:
+    if piece_type == PieceType.CONTRIBUTION:
+        return Contribution.objects.select_related("party").get(pk=piece_id).party
+    return None
+
+
+def _notify_recipients(jaarschijf: Jaarschijf, piece_type: str, piece_id: int, author) -> list:
+    party = piece_party(piece_type, piece_id)
+    users = User.objects.filter(is_active=True, email__gt="")
+    if party is not None:
+        users = users.filter(membership__party=party)
+    else:
+        users = users.filter(
+            membership__role=Membership.Role.WORKING_GROUP,
+            membership__party__in=rules._framework_party_ids(jaarschijf),
+        )
+    if getattr(author, "pk", None):
+        users = users.exclude(pk=author.pk)
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def _piece_exists(jaarschijf: Jaarschijf, piece_type: str, piece_id: int) -> bool:
+    if piece_type == PieceType.CONTRIBUTION:
+        return Contribution.objects.filter(pk=piece_id, jaarschijf=jaarschijf).exists()
+    if piece_type == PieceType.TEXT:
+        return JaarschijfText.objects.filter(pk=piece_id, jaarschijf=jaarschijf).exists()
+    return piece_type == PieceType.JAARSCHIJF and piece_id == jaarschijf.pk
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    actor: Any,
+    jaarschijf: Jaarschijf,
+    piece_type: str,
+    piece_id: int,
+    text: str,
+    parent: JaarschijfComment | None = None,
+    notify: bool = True,
+) -> JaarschijfComment:
+    """A comment (or a reply) on a piece; the piece's party hears of it by e-mail after commit."""
+    if actor is not None and not rules.can_comment(actor, jaarschijf):
+        raise PermissionDenied(_("U kunt hier niet reageren."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf een reactie.")})
+    if not _piece_exists(jaarschijf, piece_type, piece_id):
+        raise ValidationError(_("Dit onderdeel bestaat niet in deze jaarschijf."))
+    if parent is not None:
+        if parent.jaarschijf_id != jaarschijf.pk or (parent.piece_type, parent.piece_id) != (
+            piece_type,
+            piece_id,
+        ):
+            raise ValidationError(_("Deze reactie hoort bij een ander onderdeel."))
+        parent = parent.parent or parent  # replies stay one level deep
+    comment = JaarschijfComment.objects.create(
+        jaarschijf=jaarschijf,
+        piece_type=piece_type,
+        piece_id=piece_id,
+        parent=parent,
+        author=actor,
+        author_party=user_party(actor) if actor is not None else None,
+        text=text,
+    )
+    # The comment row is its own record (author, party, time); it is never edited.
+    if notify:
+        recipients = _notify_recipients(jaarschijf, piece_type, piece_id, actor)
+        if recipients:
+            author = (actor.get_full_name() or actor.username) if actor is not None else "—"
+            subject = _("Nieuwe reactie op de jaarschijf %(year)s") % {"year": jaarschijf.plan_year}
+            body = _(
+                "%(author)s reageerde:\n\n%(text)s\n\nBekijk de jaarschijf in het portaal."
+            ) % {
+                "author": author,
+                "text": text,
+            }
+
+            def send() -> None:
+                # One message per recipient: addresses of other people are never disclosed.
+                for address in recipients:
+                    send_mail(subject, body, None, [address])
+
+            transaction.on_commit(send)
+    return comment
+
+
+@transaction.atomic
+def comment_set_resolved(*, actor: Any, comment: JaarschijfComment, resolved: bool) -> None:
+    comment = JaarschijfComment.objects.select_for_update().get(pk=comment.pk)
+    jaarschijf = Jaarschijf.objects.select_related("cycle_year__framework").get(
+        pk=comment.jaarschijf_id
+    )
+    if actor is not None and not rules.can_comment(actor, jaarschijf):
+        raise PermissionDenied(_("U kunt deze reactie niet afhandelen."))
+    if comment.parent_id is not None:
+        raise ValidationError(_("Alleen een hele discussie wordt afgehandeld."))
+    if comment.resolved == resolved:
+        return
+    comment.resolved = resolved
+    comment.resolved_by = actor if resolved else None
+    comment.save(update_fields=["resolved", "resolved_by"])

@@ -1,0 +1,264 @@
+"""The jaarschijf as a signable document (agreements.signing), and its signing services.
+
+- Put up: only a *definitief concept* can be put up for signing, by a working-group member of a
+  party of the framework. Concept is refused on purpose: the working group first declares the
+  content final (and everyone sees "definitief concept") before the parties are asked to sign.
+  Putting it up moves the jaarschijf to *ter ondertekening* (frozen: jaarschijf_services
+  refuses every edit, and on PostgreSQL the triggers of migration 0003 refuse raw SQL).
+- Every party of the framework signs through one of its signatories; the last signature makes
+  it *ondertekend* (jaarschijf_mark_signed) and marks the "Jaarschijf ondertekend" milestone
+  done.
+- A decline returns it to concept (jaarschijf_reopen, which raises ``signing_round``).
+- Reopening by the working group goes through ``jaarschijf_signing_reopen``: the open round is
+  closed, so the signatures already given are void and no more can be added.
+
+The canonical content includes the jaarschijf's ``signing_round``: once the jaarschijf is
+reopened, the content of an older round no longer matches, so signature_add refuses every late
+signature on it even when the round was not closed (the last line of defence).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agreements.canonical import canonical_bytes
+from agreements.models import Party, Signature, SigningRequest
+from agreements.selectors import framework_parties
+from agreements.signing.registry import Signable, register
+from agreements.signing.selectors import (
+    DocumentSigningStatus,
+    document_signing_status,
+)
+from cycle.jaarschijf import selectors
+from cycle.jaarschijf import services as js
+from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
+
+KEY = "jaarschijf"
+# The process step of the calendar whose milestone is "the jaarschijf is signed" (15 December).
+SIGNED_DELIVERABLE = "Jaarschijf ondertekend"
+
+
+def _quantity(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def jaarschijf_content(jaarschijf: Jaarschijf) -> dict[str, Any]:
+    """The jaarschijf as data, read fresh from the database (three queries).
+
+    Its texts and every contribution, in a fixed order that does not depend on the database
+    (NULL ordering differs between SQLite and PostgreSQL, so the sort is done here). Lifecycle
+    fields (state, versions, timestamps, who edited) are not content; the signing round is.
+    """
+    obj = Jaarschijf.objects.select_related(
+        "cycle_year__framework", "cycle_year__municipality"
+    ).get(pk=jaarschijf.pk)
+    framework = obj.cycle_year.framework
+    texts = JaarschijfText.objects.filter(jaarschijf=obj).order_by("key")
+    contributions = sorted(
+        Contribution.objects.filter(jaarschijf=obj).select_related(
+            "agreement__theme", "party", "target"
+        ),
+        key=lambda c: (
+            c.agreement_id is None,
+            c.agreement.theme.number if c.agreement_id else 0,
+            c.agreement.number if c.agreement_id else 0,
+            c.order,
+            c.pk,
+        ),
+    )
+    return {
+        "document": KEY,
+        "jaarschijf": {
+            "plan_year": obj.plan_year,
+            "cycle_year": obj.cycle_year.year,
+            "municipality": obj.cycle_year.municipality.slug,
+            "framework": framework.slug,
+            "framework_version": framework.version,
+            "signing_round": obj.signing_round,
+        },
+        "texts": [{"key": piece.key, "text": piece.text} for piece in texts],
+        "contributions": [
+            {
+                "agreement": c.agreement.code if c.agreement_id else None,
+                "party": c.party.slug,
+                "text": c.text,
+                "quantity": _quantity(c.quantity),
+                "unit": c.unit,
+                "planned_quarter": c.planned_quarter,
+                "target": c.target.code if c.target_id else None,
+                "done": c.done,
+                "source": c.source,
+                "order": c.order,
+            }
+            for c in contributions
+        ],
+    }
+
+
+def _content_round(signing_request: SigningRequest) -> int:
+    """The jaarschijf's signing round that this signing request froze (from its content)."""
+    return int(json.loads(signing_request.content)["jaarschijf"]["signing_round"])
+
+
+def signed_milestone(jaarschijf: Jaarschijf) -> Milestone | None:
+    return Milestone.objects.filter(
+        cycle_year_id=jaarschijf.cycle_year_id, source_step__deliverable=SIGNED_DELIVERABLE
+    ).first()
+
+
+@register
+class JaarschijfSignable(Signable):
+    key = KEY
+    model = Jaarschijf
+    label = gettext_lazy("jaarschijf")
+
+    obj: Jaarschijf
+
+    def title(self) -> str:
+        return str(self.obj)
+
+    def canonical_content(self) -> bytes:
+        return canonical_bytes(jaarschijf_content(self.obj))
+
+    def parties(self) -> list[Party]:
+        return framework_parties(self.obj.cycle_year.framework)
+
+    def pdf_template(self) -> str:
+        return "cycle/print/jaarschijf.html"
+
+    def pdf_context(self) -> dict[str, Any]:
+        # The print template shows nothing user-specific: an anonymous reader gives the page.
+        jaarschijf = Jaarschijf.objects.select_related(
+            "cycle_year__framework__municipality", "cycle_year__municipality"
+        ).get(pk=self.obj.pk)
+        page = selectors.jaarschijf_page(jaarschijf, AnonymousUser())
+        contributions = [c for b in page.themes for a in b.agreements for c in a.contributions]
+        return {
+            "jaarschijf": jaarschijf,
+            "page": page,
+            "framework": jaarschijf.cycle_year.framework,
+            "totals": selectors.target_totals(jaarschijf, contributions + page.unlinked),
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("cycle:jaarschijf-detail", args=[self.obj.pk])
+
+    def can_put_up(self) -> bool:
+        return _can_put_up(self.obj)
+
+    def is_frozen(self) -> bool:
+        return self.obj.state in {Jaarschijf.State.FOR_SIGNING, Jaarschijf.State.SIGNED}
+
+    def _request(self, round: int) -> SigningRequest:
+        return SigningRequest.objects.select_related("put_up_by").get(
+            document_type=KEY, object_id=self.obj.pk, round=round
+        )
+
+    def on_put_up(self, *, round: int) -> None:
+        actor = self._request(round).put_up_by
+        self.obj = js.jaarschijf_set_state(
+            actor=actor, jaarschijf=self.obj, state=Jaarschijf.State.FOR_SIGNING
+        )
+
+    def on_all_signed(self, *, request: Any) -> None:
+        last = request.signatures.select_related("signer").order_by("-signed_at", "-id").first()
+        actor = last.signer if last else None
+        self.obj = js.jaarschijf_mark_signed(
+            actor=actor, jaarschijf=self.obj, signing_round=_content_round(request)
+        )
+        milestone = signed_milestone(self.obj)
+        if milestone is not None:
+            from cycle.services import milestone_set_done
+
+            milestone_set_done(actor=actor, milestone=milestone, done=True)
+
+    def on_declined(self, *, request: Any) -> None:
+        # The decliner is a signatory, not the working group: the system takes it back.
+        reason = _("Niet getekend door %(party)s: %(reason)s") % {
+            "party": request.declined_party.name if request.declined_party else "–",
+            "reason": request.decline_reason,
+        }
+        self.obj = js.jaarschijf_reopen(actor=None, jaarschijf=self.obj, reason=reason)
+
+
+# --- reads and writes of the jaarschijf's signing ------------------------------------------
+
+
+def signing_status(jaarschijf: Jaarschijf, user: Any) -> DocumentSigningStatus:
+    """The signing status of the jaarschijf for this user.
+
+    Render it with ``templates/cycle/jaarschijf/_signing.html`` as the context variable
+    ``signing``.
+    """
+    return document_signing_status(
+        signable=JaarschijfSignable(jaarschijf),
+        framework=jaarschijf.cycle_year.framework,
+        user=user,
+        can_put_up=lambda _request: _can_put_up(jaarschijf),
+    )
+
+
+def _stale_open_round(jaarschijf: Jaarschijf) -> bool:
+    """An open round of an earlier signing round of the jaarschijf (it was reopened without
+    closing the round, i.e. not through jaarschijf_signing_reopen)."""
+    return SigningRequest.objects.filter(
+        document_type=KEY, object_id=jaarschijf.pk, status=SigningRequest.Status.OPEN
+    ).exists()
+
+
+def _can_put_up(jaarschijf: Jaarschijf) -> bool:
+    # A definitief concept cannot have an open round of its own; one that is still open belongs
+    # to an earlier round and would make a new one fail. The working group reopens through
+    # jaarschijf_signing_reopen, which closes it.
+    return jaarschijf.state == Jaarschijf.State.FINAL_DRAFT and not _stale_open_round(jaarschijf)
+
+
+def unsigned_parties(jaarschijf: Jaarschijf) -> list[Party] | None:
+    """The parties that have not yet signed the open round, or None when no round is open for
+    the jaarschijf's current signing round (not put up, signed, or reopened)."""
+    if jaarschijf.state != Jaarschijf.State.FOR_SIGNING:
+        return None
+    request = (
+        SigningRequest.objects.filter(
+            document_type=KEY, object_id=jaarschijf.pk, status=SigningRequest.Status.OPEN
+        )
+        .prefetch_related("parties")
+        .first()
+    )
+    if request is None or _content_round(request) != jaarschijf.signing_round:
+        return None
+    signed = set(Signature.objects.filter(request=request).values_list("party_id", flat=True))
+    return [party for party in request.parties.all() if party.pk not in signed]
+
+
+@transaction.atomic
+def jaarschijf_signing_reopen(
+    *, actor: Any, jaarschijf: Jaarschijf, reason: str = ""
+) -> Jaarschijf:
+    """The working group takes a jaarschijf ter ondertekening back to concept.
+
+    jaarschijf_reopen raises the signing round; the open signing round is closed in the same
+    transaction (status "geweigerd", by the working-group member, with the reason), so the
+    signatures already given are void: they stay on record but never count, and no one can
+    sign that round any more.
+    """
+    jaarschijf = js.jaarschijf_reopen(actor=actor, jaarschijf=jaarschijf, reason=reason)
+    reason = (reason or "").strip()
+    note = _("Teruggezet naar concept door de werkgroep")
+    for request in SigningRequest.objects.select_for_update().filter(
+        document_type=KEY, object_id=jaarschijf.pk, status=SigningRequest.Status.OPEN
+    ):
+        request.status = SigningRequest.Status.DECLINED
+        request.completed_at = timezone.now()
+        request.declined_by = actor if getattr(actor, "pk", None) else None
+        request.decline_reason = f"{note}: {reason}" if reason else note
+        request.save()
+    return jaarschijf

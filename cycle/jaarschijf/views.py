@@ -1,0 +1,512 @@
+"""Views of the jaarschijf: thin. Access through cycle.jaarschijf_access (404 for missing and
+forbidden alike), reads through cycle.jaarschijf_selectors, writes through
+cycle.jaarschijf_services. Each htmx request gets the partial named after the DOM id it
+replaces; without JavaScript the same URLs take plain forms and redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from agreements.models import Agreement
+from core.diffing import diff_html
+from core.pdf import render_pdf
+from core.responses import XLSX_TYPE
+from cycle import access
+from cycle.jaarschijf import access as rules
+from cycle.jaarschijf import selectors, services
+from cycle.jaarschijf import signing as jaarschijf_signing
+from cycle.jaarschijf.forms import CommentForm, ContributionAddForm, ContributionForm, TextPieceForm
+from cycle.models import Jaarschijf, JaarschijfComment, PieceType
+
+DETAIL = "cycle/jaarschijf/detail.html"
+EDIT = "cycle/jaarschijf/edit.html"
+
+
+def _piece_type(kind: str) -> str:
+    if kind not in {PieceType.CONTRIBUTION, PieceType.TEXT}:
+        raise Http404("Onbekend onderdeel")
+    return kind
+
+
+def _piece_url(jaarschijf: Jaarschijf, piece_type: str, piece_id: int) -> str:
+    return reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk]) + f"#{piece_type}-{piece_id}"
+
+
+def _error_messages(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+@login_required
+def for_year(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cycle year's jaarschijf; when there is none yet, the working group creates it."""
+    cycle_year = access.get_cycle_year_for_user(request.user, pk)
+    existing = Jaarschijf.objects.filter(cycle_year=cycle_year).first()
+    if existing is not None:
+        return redirect("cycle:jaarschijf-detail", pk=existing.pk)
+    probe = Jaarschijf(cycle_year=cycle_year)
+    can_create = rules.is_working_group(request.user, probe)
+    if request.method == "POST":
+        if not can_create:
+            raise Http404("Jaarschijf niet gevonden")
+        jaarschijf = services.jaarschijf_create(
+            actor=request.user,
+            cycle_year=cycle_year,
+            copy_previous=request.POST.get("copy_previous") == "1",
+        )
+        messages.success(request, _("De jaarschijf is aangemaakt, gevuld uit kader en biedingen."))
+        return redirect("cycle:jaarschijf-detail", pk=jaarschijf.pk)
+    context = {"cycle_year": cycle_year, "can_create": can_create}
+    return render(request, "cycle/jaarschijf/start.html", context)
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    page = selectors.jaarschijf_page(jaarschijf, request.user)
+    context = {
+        "page": page,
+        "jaarschijf": jaarschijf,
+        "cycle_year": jaarschijf.cycle_year,
+        "signing": jaarschijf_signing.signing_status(jaarschijf, request.user),
+    }
+    return render(request, DETAIL, context)
+
+
+def _piece_context(request: HttpRequest, jaarschijf: Jaarschijf, piece) -> dict:
+    return {
+        "piece": piece,
+        "jaarschijf": jaarschijf,
+        "can_comment": rules.can_comment(request.user, jaarschijf),
+    }
+
+
+@login_required
+@require_GET
+def piece(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpResponse:
+    """One piece as shown on the page (htmx: its partial; otherwise the page at its anchor)."""
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    piece_type = _piece_type(kind)
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    if not request.htmx:
+        return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+    services.presence_leave(user=request.user, piece_type=piece_type, piece_id=piece_id)
+    return render(request, f"{DETAIL}#{piece_type}", _piece_context(request, jaarschijf, item))
+
+
+# --- editing ----------------------------------------------------------------------------------
+
+
+def _form_for(piece_type: str, item, data=None, initial=None):
+    prefix = f"{piece_type}-{item.pk}"
+    if piece_type == PieceType.TEXT:
+        return TextPieceForm(data, prefix=prefix, initial=initial)
+    targets = list(item.agreement.targets.all()) if item.agreement_id else []
+    return ContributionForm(data, prefix=prefix, initial=initial, targets=targets)
+
+
+def _initial(piece_type: str, values: dict, version: int) -> dict:
+    if piece_type == PieceType.TEXT:
+        return {"text": values["text"], "version": version}
+    return {
+        "text": values["text"],
+        "quantity": (values["quantity"] or "").replace(".", ","),
+        "unit": values["unit"],
+        "planned_quarter": values["planned_quarter"],
+        "target": values["target_id"],
+        "done": values["done"],
+        "version": version,
+    }
+
+
+def _snapshot(piece_type: str, item) -> dict:
+    if piece_type == PieceType.TEXT:
+        return services.text_snapshot(item)
+    return services.contribution_snapshot(item)
+
+
+def _can_edit(request, jaarschijf, piece_type, item) -> bool:
+    if piece_type == PieceType.TEXT:
+        return rules.can_edit_texts(request.user, jaarschijf)
+    return rules.can_edit_contribution(request.user, item)
+
+
+@login_required
+def piece_edit(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    piece_type = _piece_type(kind)
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    if not _can_edit(request, jaarschijf, piece_type, item):
+        raise Http404("Onderdeel niet gevonden")
+    conflict = None
+    status = 200
+    if request.method == "POST":
+        form = _form_for(piece_type, item, data=request.POST)
+        if form.is_valid():
+            try:
+                if piece_type == PieceType.TEXT:
+                    services.jaarschijf_text_update(
+                        actor=request.user,
+                        text_id=item.pk,
+                        expected_version=form.cleaned_data["version"],
+                        text=form.cleaned_data["text"],
+                    )
+                else:
+                    services.contribution_update(
+                        actor=request.user,
+                        contribution_id=item.pk,
+                        expected_version=form.cleaned_data["version"],
+                        data=form.to_input(),
+                    )
+            except services.EditConflict as error:
+                conflict = error
+                # The editor keeps what they typed, now based on the current version: saving
+                # this form again is "keep mine" (or the hand-merged text).
+                form = _form_for(
+                    piece_type,
+                    item,
+                    initial=_initial(piece_type, error.yours, error.current_version),
+                )
+                status = 200 if request.htmx else 409
+            except ValidationError as error:
+                for message in _error_messages(error):
+                    form.add_error(None, message)
+                status = 422
+            except PermissionDenied:
+                raise Http404("Onderdeel niet gevonden") from None
+            else:
+                services.presence_leave(user=request.user, piece_type=piece_type, piece_id=item.pk)
+                if request.htmx:
+                    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+                    context = _piece_context(request, jaarschijf, item)
+                    context["saved"] = True
+                    return render(request, f"{DETAIL}#{piece_type}", context)
+                messages.success(request, _("Opgeslagen."))
+                return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+        else:
+            status = 422
+    else:
+        form = _form_for(
+            piece_type,
+            item,
+            initial=_initial(piece_type, _snapshot(piece_type, item), item.version),
+        )
+    present = services.presence_beat(
+        user=request.user, jaarschijf=jaarschijf, piece_type=piece_type, piece_id=item.pk
+    )
+    context = {
+        **_piece_context(request, jaarschijf, item),
+        "piece_type": piece_type,
+        "form": form,
+        "conflict": conflict,
+        "present": present,
+    }
+    if conflict is not None:
+        context["conflict_diff"] = diff_html(conflict.current["text"], conflict.yours["text"])
+        context["keep_mine"] = _initial(piece_type, conflict.yours, conflict.current_version)
+        context["current_quantity"] = conflict.current.get("quantity")
+    template = f"{EDIT}#editor" if request.htmx else EDIT
+    if request.htmx and status == 422:
+        status = 200  # htmx swaps only 2xx answers; the form shows its errors
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def presence(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpResponse:
+    """The editor's heartbeat (htmx, every 20 s): I still have it open; who else has?"""
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    piece_type = _piece_type(kind)
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    present = services.presence_beat(
+        user=request.user, jaarschijf=jaarschijf, piece_type=piece_type, piece_id=item.pk
+    )
+    context = {
+        "piece": item,
+        "piece_type": piece_type,
+        "jaarschijf": jaarschijf,
+        "present": present,
+    }
+    return render(request, f"{EDIT}#aanwezig", context)
+
+
+@login_required
+def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    page_parties = sorted(
+        jaarschijf.cycle_year.framework.parties.all(), key=selectors.party_sort_key
+    )
+    parties = rules.party_choices(request.user, jaarschijf, page_parties)
+    if not parties:
+        raise Http404("Jaarschijf niet gevonden")
+    try:
+        agreement = Agreement.objects.select_related("theme").get(
+            pk=int(request.GET.get("afspraak") or request.POST.get("afspraak") or 0),
+            theme__framework_id=jaarschijf.cycle_year.framework_id,
+        )
+    except (Agreement.DoesNotExist, ValueError):
+        raise Http404("Afspraak niet gevonden") from None
+    form = ContributionAddForm(request.POST or None, parties=parties)
+    if request.method == "POST" and form.is_valid():
+        party = next(p for p in parties if p.pk == form.cleaned_data["party"])
+        try:
+            contribution = services.contribution_add(
+                actor=request.user,
+                jaarschijf=jaarschijf,
+                party=party,
+                agreement=agreement,
+                data=form.to_input(),
+            )
+        except ValidationError as error:
+            for message in _error_messages(error):
+                form.add_error(None, message)
+        except PermissionDenied:
+            raise Http404("Jaarschijf niet gevonden") from None
+        else:
+            messages.success(request, _("De bijdrage is toegevoegd."))
+            return redirect(_piece_url(jaarschijf, PieceType.CONTRIBUTION, contribution.pk))
+    context = {"jaarschijf": jaarschijf, "agreement": agreement, "form": form}
+    status = 422 if request.method == "POST" else 200
+    return render(request, "cycle/jaarschijf/add.html", context, status=status)
+
+
+# --- comments ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    piece_type = _piece_type(kind)
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    form = CommentForm(request.POST)
+    error_text = ""
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = JaarschijfComment.objects.filter(
+                pk=form.cleaned_data["parent"], jaarschijf=jaarschijf
+            ).first()
+        try:
+            services.comment_add(
+                actor=request.user,
+                jaarschijf=jaarschijf,
+                piece_type=piece_type,
+                piece_id=item.pk,
+                text=form.cleaned_data["text"],
+                parent=parent,
+            )
+        except ValidationError as error:
+            error_text = " ".join(_error_messages(error))
+        except PermissionDenied:
+            raise Http404("Jaarschijf niet gevonden") from None
+    else:
+        error_text = _("Schrijf eerst een reactie.")
+    if not request.htmx:
+        if error_text:
+            messages.error(request, error_text)
+        else:
+            messages.success(request, _("Uw reactie is geplaatst."))
+        return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    context = {**_piece_context(request, jaarschijf, item), "comments_open": True}
+    context["comment_error"] = error_text
+    return render(request, f"{DETAIL}#reacties", context)
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        comment = JaarschijfComment.objects.get(
+            pk=pk, jaarschijf__in=rules.visible_jaarschijven(request.user).values("pk")
+        )
+    except JaarschijfComment.DoesNotExist:
+        raise Http404("Reactie niet gevonden") from None
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, comment.jaarschijf_id)
+    try:
+        services.comment_set_resolved(
+            actor=request.user, comment=comment, resolved=request.POST.get("resolved") == "1"
+        )
+    except (PermissionDenied, ValidationError):
+        raise Http404("Reactie niet gevonden") from None
+    if not request.htmx:
+        return redirect(_piece_url(jaarschijf, comment.piece_type, comment.piece_id))
+    item = selectors.get_piece(jaarschijf, comment.piece_type, comment.piece_id, request.user)
+    context = {**_piece_context(request, jaarschijf, item), "comments_open": True}
+    return render(request, f"{DETAIL}#reacties", context)
+
+
+# --- history ----------------------------------------------------------------------------------
+
+
+def _version_param(request: HttpRequest, name: str, default: int) -> int:
+    try:
+        return int(request.GET.get(name, default))
+    except ValueError:
+        return default
+
+
+@login_required
+def piece_history(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    piece_type = _piece_type(kind)
+    item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
+    can_edit = _can_edit(request, jaarschijf, piece_type, item)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("Onderdeel niet gevonden")
+        try:
+            services.piece_restore(
+                actor=request.user,
+                piece_type=piece_type,
+                piece_id=item.pk,
+                version=int(request.POST.get("version", 0)),
+                expected_version=int(request.POST.get("expected_version", 0)),
+            )
+        except services.EditConflict:
+            messages.error(
+                request,
+                _(
+                    "Iemand anders heeft dit onderdeel intussen gewijzigd; "
+                    "bekijk de geschiedenis opnieuw."
+                ),
+            )
+        except (ValidationError, ValueError):
+            messages.error(request, _("Deze versie kan niet worden teruggezet."))
+        except PermissionDenied:
+            raise Http404("Onderdeel niet gevonden") from None
+        else:
+            messages.success(request, _("De eerdere versie is teruggezet als nieuwe versie."))
+        return redirect("cycle:jaarschijf-piece-history", pk=pk, kind=kind, piece_id=piece_id)
+    changes = selectors.piece_changes(piece_type, item.pk)
+    versions = {change.version: change for change in changes}
+    latest = max(versions) if versions else 1
+    new = _version_param(request, "tot", latest)
+    old = _version_param(request, "van", max(1, new - 1))
+    if old not in versions or new not in versions:
+        raise Http404("Versie niet gevonden")
+    old_after, new_after = versions[old].after, versions[new].after
+    fields = []
+    if piece_type == PieceType.CONTRIBUTION:
+        for key, label in [
+            ("quantity", _("Aantal")),
+            ("unit", _("Eenheid")),
+            ("planned_quarter", _("Gepland")),
+            ("target_id", _("Doel")),
+            ("done", _("Afgerond")),
+        ]:
+            fields.append((label, old_after.get(key), new_after.get(key)))
+    context = {
+        "jaarschijf": jaarschijf,
+        "piece": item,
+        "piece_type": piece_type,
+        "changes": list(reversed(changes)),
+        "old": old,
+        "new": new,
+        "diff": diff_html(old_after.get("text", ""), new_after.get("text", "")),
+        "fields": fields,
+        "can_restore": can_edit and not jaarschijf.is_frozen,
+        "labels": selectors.piece_labels(jaarschijf, changes[:1]),
+    }
+    return render(request, "cycle/jaarschijf/piece_history.html", context)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, pk: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    paginator = Paginator(selectors.jaarschijf_changes(jaarschijf), 50)
+    page = paginator.get_page(request.GET.get("pagina"))
+    changes = list(page.object_list)
+    labels = selectors.piece_labels(jaarschijf, changes)
+    for change in changes:
+        change.label = labels.get((change.piece_type, change.piece_id), "")
+        if change.piece_type != PieceType.JAARSCHIJF:
+            before = (change.before or {}).get("text", "")
+            change.diff = diff_html(before, change.after.get("text", ""))
+    context = {"jaarschijf": jaarschijf, "changes": changes, "page_obj": page}
+    return render(request, "cycle/jaarschijf/history.html", context)
+
+
+# --- states -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int) -> HttpResponse:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    if not rules.can_manage(request.user, jaarschijf):
+        raise Http404("Jaarschijf niet gevonden")
+    state = request.POST.get("state", "")
+    if state == Jaarschijf.State.FOR_SIGNING:
+        # Freezing happens only by putting it up for signing, which opens a signing round.
+        messages.error(request, _("Bied de jaarschijf aan via ‘Ter ondertekening aanbieden’."))
+        return redirect("cycle:jaarschijf-detail", pk=pk)
+    try:
+        if state == Jaarschijf.State.CONCEPT and jaarschijf.state == Jaarschijf.State.FOR_SIGNING:
+            # Closes the open signing round too: its signatures stay on record but never count.
+            jaarschijf_signing.jaarschijf_signing_reopen(
+                actor=request.user, jaarschijf=jaarschijf, reason=request.POST.get("reason", "")
+            )
+        else:
+            services.jaarschijf_set_state(actor=request.user, jaarschijf=jaarschijf, state=state)
+    except ValidationError as error:
+        for message in _error_messages(error):
+            messages.error(request, message)
+    except ValueError:
+        messages.error(request, _("Onbekende status."))
+    else:
+        messages.success(request, _("De status van de jaarschijf is gewijzigd."))
+    return redirect("cycle:jaarschijf-detail", pk=pk)
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _export_context(request: HttpRequest, pk: int) -> dict:
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    page = selectors.jaarschijf_page(jaarschijf, request.user)
+    contributions = [c for block in page.themes for a in block.agreements for c in a.contributions]
+    return {
+        "jaarschijf": jaarschijf,
+        "page": page,
+        "framework": jaarschijf.cycle_year.framework,
+        "totals": selectors.target_totals(jaarschijf, contributions + page.unlinked),
+    }
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    context = _export_context(request, pk)
+    # The print template shows no user-specific data (edit rights, presence): one cache entry.
+    data = render_pdf("cycle/print/jaarschijf.html", context)
+    jaarschijf = context["jaarschijf"]
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"jaarschijf-{jaarschijf.plan_year}-{jaarschijf.get_state_display().lower()}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name.replace(" ", "-")}"'
+    return response
+
+
+@login_required
+@require_GET
+def xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    from cycle.jaarschijf.xlsx import build_workbook
+
+    context = _export_context(request, pk)
+    response = HttpResponse(build_workbook(**context), content_type=XLSX_TYPE)
+    name = f"jaarschijf-{context['jaarschijf'].plan_year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

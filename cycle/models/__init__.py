@@ -1,0 +1,54 @@
+"""The models of the yearly cycle, one module per sub-domain; import them from here."""
+
+from cycle.models.bids import (
+    FIGURE_UNITS,
+    SUM_FIGURES,
+    Bid,
+    BidLine,
+    BidThemeNote,
+    BidUpload,
+    Figure,
+)
+from cycle.models.cycle_year import CycleYear, Milestone
+from cycle.models.evaluation import (
+    ContributionRealisation,
+    Evaluation,
+    EvaluationComment,
+    YearFigures,
+)
+from cycle.models.jaarschijf import (
+    Contribution,
+    Jaarschijf,
+    JaarschijfChange,
+    JaarschijfComment,
+    JaarschijfPresence,
+    JaarschijfText,
+    PieceType,
+)
+from cycle.models.preferences import CyclePreference, ReminderSent, new_feed_token
+
+__all__ = [
+    "FIGURE_UNITS",
+    "SUM_FIGURES",
+    "Bid",
+    "BidLine",
+    "BidThemeNote",
+    "BidUpload",
+    "Contribution",
+    "ContributionRealisation",
+    "CyclePreference",
+    "CycleYear",
+    "Evaluation",
+    "EvaluationComment",
+    "Figure",
+    "Jaarschijf",
+    "JaarschijfChange",
+    "JaarschijfComment",
+    "JaarschijfPresence",
+    "JaarschijfText",
+    "Milestone",
+    "PieceType",
+    "ReminderSent",
+    "YearFigures",
+    "new_feed_token",
+]
