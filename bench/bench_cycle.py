@@ -39,10 +39,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agreements import demo as agreements_demo  # noqa: E402
 from agreements.models import Party  # noqa: E402
-from cycle import bid_xlsx, selectors, services  # noqa: E402
 from cycle import demo as cycle_demo  # noqa: E402
-from cycle import reminders as reminders
-from cycle.bids import services as bids_services
+from cycle import reminders, selectors, services  # noqa: E402
+from cycle.bids import services as bids_services  # noqa: E402
+from cycle.bids import xlsx as bid_xlsx  # noqa: E402
 from cycle.models import Bid, CycleYear  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "kerkrade"
