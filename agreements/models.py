@@ -131,8 +131,8 @@ class Framework(FrozenGuardMixin, models.Model):
         UP_FOR_SIGNING = SIGNING_STATE_UP, _("Ter ondertekening")
         SIGNED = SIGNING_STATE_SIGNED, _("Ondertekend")
 
-    # Set only by the signing services (agreements.signing_services); while it is not empty the
-    # framework, its themes, agreements and targets cannot change (agreements.immutability).
+    # Set only by the signing services (agreements.signing.services); while it is not empty the
+    # framework, its themes, agreements and targets cannot change (agreements.signing.freeze).
     signing_state = models.CharField(
         _("ondertekening"),
         max_length=20,

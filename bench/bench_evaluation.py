@@ -10,7 +10,7 @@ Kerkrade with a full year of data (a realisation per contribution, the year figu
 corporation, 2021-2025). Each measurement runs in its own forked process, after a warm-up render
 of a one-line document (imports, fontconfig), so that its peak memory is its own:
 
-- ours, cold: cache cleared; selectors + template + WeasyPrint (cycle.evaluation_pdf);
+- ours, cold: cache cleared; selectors + template + WeasyPrint (cycle.evaluation.pdf);
 - bare: WeasyPrint on the very same HTML with the same options and URL fetcher (the fonts must
   load the same way), nothing else;
 - ours, cached: the rendered-ahead PDF of the adopted evaluation, as a download through the full

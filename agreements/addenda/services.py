@@ -1,7 +1,7 @@
 """Addenda (tussentijdse wijzigingen): propose, show as a word diff, apply when all agreed.
 
 Flow: a working-group member proposes an addendum (``addendum_propose``); the working group
-puts it up for signing like any signable document (agreements.signing_services); each party's
+puts it up for signing like any signable document (agreements.signing.services); each party's
 signatory accepts by signing (password again) or rejects by declining with a reason. When every
 party has signed, ``addendum_apply`` snapshots the current framework as a FrameworkVersion,
 applies the changes and raises Framework.version. A rejection is final: the addendum stays on
@@ -153,7 +153,7 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
     """Every party signed: keep the old version readable, apply the changes, bump the version.
 
     Called by AddendumSignable.on_all_signed inside the signing transaction; the only code that
-    changes a signed framework (under ``amending``, see agreements.immutability).
+    changes a signed framework (under ``amending``, see agreements.signing.freeze).
     """
     framework = Framework.objects.select_for_update().get(pk=addendum.framework_id)
     if addendum.base_version != framework.version:

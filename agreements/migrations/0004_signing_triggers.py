@@ -1,6 +1,6 @@
 """PostgreSQL triggers: a frozen framework, a signed round and signatures cannot change.
 
-On SQLite this migration does nothing (the model layer guards); see agreements.signing_db.
+On SQLite this migration does nothing (the model layer guards); see agreements.signing.db.
 """
 
 from django.db import migrations

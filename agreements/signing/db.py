@@ -1,9 +1,9 @@
 """The database layer of "a signed document cannot change": PostgreSQL triggers.
 
 Installed by migration 0003 through ``RunPython`` (PostgreSQL only; on SQLite the model layer in
-agreements.immutability is the guard). A frozen framework's rows, a signed signing round and
+agreements.signing.freeze is the guard). A frozen framework's rows, a signed signing round and
 every signature refuse UPDATE and DELETE even from raw SQL; only an addendum being applied sets
-the transaction-local ``pa.amending_framework`` (agreements.immutability.amending).
+the transaction-local ``pa.amending_framework`` (agreements.signing.freeze.amending).
 
 Other apps reuse ``frozen_rows_trigger_sql`` for their own signable tables, e.g. the jaarschijf:
 
@@ -146,7 +146,7 @@ def uninstall_sql() -> list[str]:
 
 def install(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
-        return  # SQLite: the model layer guards (agreements.immutability)
+        return  # SQLite: the model layer guards (agreements.signing.freeze)
     for statement in install_sql():
         schema_editor.execute(statement, params=None)
 

@@ -5,7 +5,7 @@ The rule has three layers, each tested on its own (tests/agreements/signing/test
 1. ``save()``/``delete()`` of Framework, Theme, Agreement and Target (FrozenGuardMixin);
 2. the QuerySets' ``update()``/``delete()`` (and so ``bulk_update``), FrozenQuerySet, plus the
    many-to-many ``add``/``remove``/``clear`` (m2m_guard, connected in AgreementsConfig.ready);
-3. PostgreSQL triggers (agreements.signing_db, installed by migration 0003) for raw SQL.
+3. PostgreSQL triggers (agreements.signing.db, installed by migration 0003) for raw SQL.
 
 "Frozen" means ``Framework.signing_state`` is not empty. Lifecycle columns (``status``,
 ``updated_at``, ``signing_state``) are not content: they may change, except that a signed

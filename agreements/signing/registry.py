@@ -3,8 +3,8 @@
 A document type registers an adapter: a subclass of ``Signable`` that wraps one object and says
 what its canonical content is, which parties must sign, how it is printed, and what happens to
 the object when it is put up for signing, signed by all or declined. The signing services
-(agreements.signing_services) and views only ever talk to adapters, so the jaarschijf and the
-evaluation plug in with a few lines in their own app, e.g. in cycle/signing.py::
+(agreements.signing.services) and views only ever talk to adapters, so the jaarschijf and the
+evaluation plug in with a few lines in their own app, e.g. in cycle/jaarschijf/signing.py::
 
     from agreements.signing.registry import Signable, register
 

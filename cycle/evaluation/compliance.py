@@ -1,6 +1,6 @@
 """Compliance checks of the evaluation as pure functions: numbers in, a traffic light out.
 
-No database here: cycle.evaluation_selectors gathers the figures and calls these. Every light
+No database here: cycle.evaluation.selectors gathers the figures and calls these. Every light
 comes with its rule written out (``Rule``), because a colour alone says nothing to someone who
 cannot see it, nor to the alderman who asks "why orange?".
 """

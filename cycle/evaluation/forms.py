@@ -1,4 +1,4 @@
-"""Forms of the evaluation: they validate input; the rules live in cycle.evaluation_services."""
+"""Forms of the evaluation: they validate input; the rules live in cycle.evaluation.services."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Writes of the evaluation (issue 6, part 6). Keyword-only, atomic, permission-checked (see
-cycle.evaluation_access), with the audit trail written in the same transaction.
+cycle.evaluation.access), with the audit trail written in the same transaction.
 
 ``actor=None`` is the system (demo loader, signing code): it skips the permission checks, never
 the state checks.

@@ -1,5 +1,5 @@
-"""Views of the evaluation: thin; access through cycle.evaluation_access, reads through
-cycle.evaluation_selectors, writes through cycle.evaluation_services."""
+"""Views of the evaluation: thin; access through cycle.evaluation.access, reads through
+cycle.evaluation.selectors, writes through cycle.evaluation.services."""
 
 from __future__ import annotations
 
@@ -236,7 +236,7 @@ def state(request: HttpRequest, pk: int) -> HttpResponse:
     """Reopen an adopted evaluation that was not signed (e.g. the demo's).
 
     Adoption is no longer a button: the evaluation is adopted when every party has signed it
-    (cycle.evaluation_signing); a signed evaluation is never reopened (its guard refuses).
+    (cycle.evaluation.signing); a signed evaluation is never reopened (its guard refuses).
     """
     evaluation = rules.get_evaluation_for_user(request.user, pk)
     if not rules.can_manage(request.user, evaluation.cycle_year):

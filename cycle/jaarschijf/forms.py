@@ -1,4 +1,4 @@
-"""Forms of the jaarschijf: they validate input; the rules live in cycle.jaarschijf_services."""
+"""Forms of the jaarschijf: they validate input; the rules live in cycle.jaarschijf.services."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Views of the jaarschijf: thin. Access through cycle.jaarschijf_access (404 for missing and
-forbidden alike), reads through cycle.jaarschijf_selectors, writes through
-cycle.jaarschijf_services. Each htmx request gets the partial named after the DOM id it
+"""Views of the jaarschijf: thin. Access through cycle.jaarschijf.access (404 for missing and
+forbidden alike), reads through cycle.jaarschijf.selectors, writes through
+cycle.jaarschijf.services. Each htmx request gets the partial named after the DOM id it
 replaces; without JavaScript the same URLs take plain forms and redirect."""
 
 from __future__ import annotations

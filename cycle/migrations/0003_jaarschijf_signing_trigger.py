@@ -4,7 +4,7 @@
 - cycle_jaarschijf: a frozen row is never deleted; a signed row never changes; a row ter
   ondertekening changes only its state with the state's bookkeeping (version, state_changed_at,
   signing_round), and leaving the signing without signing raises the signing round.
-  agreements.signing_db.frozen_rows_trigger_sql allows only "state" and "updated_at" to move,
+  agreements.signing.db.frozen_rows_trigger_sql allows only "state" and "updated_at" to move,
   which would refuse jaarschijf_reopen and jaarschijf_mark_signed; hence this equivalent.
 - cycle_contribution and cycle_jaarschijftext: no row of a frozen jaarschijf is inserted,
   changed or deleted, not even through raw SQL.

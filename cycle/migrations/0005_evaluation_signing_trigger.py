@@ -1,19 +1,19 @@
 """PostgreSQL triggers: an evaluation up for signing or signed cannot change.
 
-"Frozen" is the same as in cycle.evaluation_signing: a signing request of the evaluation
+"Frozen" is the same as in cycle.evaluation.signing: a signing request of the evaluation
 (document type 'evaluatie') is open or signed ('open', 'ondertekend').
 
 - cycle_evaluation: a frozen row is never deleted and never changes, except once: when every
   party has signed, concept -> vastgesteld with its bookkeeping (state, adopted_at,
   adopted_by_id, version), and only inside the transaction that set the transaction-local
-  setting pa.adopting_evaluation to its id (cycle.evaluation_signing._adopting).
+  setting pa.adopting_evaluation to its id (cycle.evaluation.signing._adopting).
 - cycle_contributionrealisation: no row of a frozen evaluation is inserted, changed or deleted.
 - cycle_yearfigures: the figures of a municipality and year that a frozen evaluation evaluates
   (its cycle year's municipality, its jaarschijf's plan year) are not inserted, changed or
   deleted.
 
 The SQL lives here rather than in a module so that this migration keeps doing what it did.
-On SQLite it does nothing: the model layer (cycle.evaluation_signing) refuses the changes.
+On SQLite it does nothing: the model layer (cycle.evaluation.signing) refuses the changes.
 """
 
 from django.db import migrations

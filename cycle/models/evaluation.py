@@ -17,7 +17,7 @@ class Evaluation(models.Model):
 
     ``version`` goes up with every change of the evaluation or of its realisations and year
     figures, so that a rendered PDF can be cached per version. Adopted (vastgesteld) freezes it;
-    the signing code calls cycle.evaluation_services.evaluation_adopt / evaluation_reopen.
+    the signing code calls cycle.evaluation.services.evaluation_adopt / evaluation_reopen.
     """
 
     class State(models.TextChoices):

@@ -1,4 +1,4 @@
-"""The framework PDF (agreements.views.framework_pdf) and the one PDF helper (kerkrade_pa.pdf).
+"""The framework PDF (agreements.views.framework_pdf) and the one PDF helper (core.pdf).
 
 A WeasyPrint render of the whole framework takes seconds, so the download made by a demo user
 is rendered once per module (``downloaded``) and the tests that only read it share it; the

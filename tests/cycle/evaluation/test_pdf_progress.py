@@ -1,5 +1,5 @@
 """The evaluation PDF download (issue 6, part 7): served from the cache at once; otherwise
-rendered by a Celery task while the page shows its progress (cycle.evaluation_pdf jobs)."""
+rendered by a Celery task while the page shows its progress (cycle.evaluation.pdf jobs)."""
 
 from __future__ import annotations
 
