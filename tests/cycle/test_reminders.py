@@ -124,7 +124,7 @@ def test_two_workers_at_once_send_each_reminder_once(world, monkeypatch):
         pytest.skip(
             "needs PostgreSQL: SQLite locks the whole database, so there is no race to prove"
         )
-    real_send = services.send_mail
+    real_send = reminders.send_mail
 
     def slow_send(*args, **kwargs):
         # Hold the transaction open with the ReminderSent row inserted, so the other worker
