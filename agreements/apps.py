@@ -9,8 +9,9 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed
 
+        from agreements.addenda import signing as addendum_signing  # noqa: F401 - registers addenda
         from agreements.models import Agreement, Framework, Target
-        from agreements.signing import registry  # noqa: F401 - registers the framework and addenda as signable
+        from agreements.signing import framework  # noqa: F401 - registers the framework as signable
         from agreements.signing.freeze import m2m_guard
 
         for through in (

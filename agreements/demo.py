@@ -7,6 +7,7 @@ from pathlib import Path
 
 from agreements import services
 from agreements.models import Party
+from core.actors import DEMO_LOADER
 
 DEMO_PASSWORD = "kerkrade-demo"  # noqa: S105 - documented demo password, created only by load_demo
 
@@ -19,11 +20,13 @@ def _read(path: Path) -> dict:
 def load(fixtures_dir: Path) -> list[str]:
     """Load parties, frameworks and accounts; returns a line per thing loaded, for the command."""
     report = []
-    parties = services.parties_upsert(rows=_read(fixtures_dir / "parties.toml")["parties"])
+    parties = services.parties_upsert(
+        actor=DEMO_LOADER, rows=_read(fixtures_dir / "parties.toml")["parties"]
+    )
     report.append(f"{len(parties)} partijen")
     for path in sorted(fixtures_dir.glob("framework_*.toml")):
         try:
-            framework = services.framework_import(data=_read(path))
+            framework = services.framework_import(actor=DEMO_LOADER, data=_read(path))
         except services.FrameworkHeldByPortal as held:
             report.append(f"overgeslagen: {held}")
             continue
@@ -32,6 +35,7 @@ def load(fixtures_dir: Path) -> list[str]:
     by_slug = {party.slug: party for party in Party.objects.all()}
     for row in accounts:
         services.account_ensure(
+            actor=DEMO_LOADER,
             username=row["username"],
             password=DEMO_PASSWORD,
             party=by_slug[row["party"]] if row.get("party") else None,

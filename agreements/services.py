@@ -21,6 +21,7 @@ from agreements.models import (
     Theme,
 )
 from agreements.signing.freeze import SignedDocumentError
+from core.actors import check_loader
 
 User = get_user_model()
 
@@ -47,8 +48,9 @@ def _parties(slugs: Iterable[str], by_slug: Mapping[str, Party]) -> list[Party]:
 
 
 @transaction.atomic
-def parties_upsert(*, rows: Iterable[Mapping[str, Any]]) -> list[Party]:
+def parties_upsert(*, actor: Any, rows: Iterable[Mapping[str, Any]]) -> list[Party]:
     """Create or update parties by slug; municipalities first, so others can point to them."""
+    check_loader(actor)
     rows = sorted(rows, key=lambda row: row["kind"] != Party.Kind.MUNICIPALITY)
     result = []
     for row in rows:
@@ -71,6 +73,7 @@ def parties_upsert(*, rows: Iterable[Mapping[str, Any]]) -> list[Party]:
 @transaction.atomic
 def account_ensure(
     *,
+    actor: Any,
     username: str,
     password: str,
     party: Party | None,
@@ -82,6 +85,7 @@ def account_ensure(
     is_superuser: bool = False,
 ) -> Any:
     """Create the account if it is missing; an existing password is never overwritten."""
+    check_loader(actor)
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
@@ -103,7 +107,7 @@ def account_ensure(
 
 
 @transaction.atomic
-def framework_import(*, data: Mapping[str, Any]) -> Framework:
+def framework_import(*, actor: Any, data: Mapping[str, Any]) -> Framework:
     """Create or update a framework with its themes, agreements, targets, process calendar and
     signatories from one structured document (see fixtures/*/framework_*.toml).
 
@@ -111,6 +115,7 @@ def framework_import(*, data: Mapping[str, Any]) -> Framework:
     longer has are removed, so the document stays the single source of the framework's content
     until the framework is signed or amended in the portal (then the import leaves it alone).
     """
+    check_loader(actor)
     meta = data["framework"]
     existing = Framework.objects.filter(slug=meta["slug"]).first()
     if existing is not None and (existing.signing_state or existing.version > 1):

@@ -39,6 +39,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from agreements import demo as agreements_demo  # noqa: E402
 from agreements.models import Party  # noqa: E402
+from core.actors import DEMO_LOADER  # noqa: E402
 from cycle import demo as cycle_demo  # noqa: E402
 from cycle import reminders, selectors, services  # noqa: E402
 from cycle.bids import services as bids_services  # noqa: E402
@@ -104,14 +105,16 @@ def grow(factor: int) -> None:
     for corporation in Party.objects.filter(kind="corporatie"):
         for _ in range(factor):
             bid = bids_services.bid_draft_start(
-                actor=None, cycle_year=cycle_year, corporation=corporation
+                actor=DEMO_LOADER, cycle_year=cycle_year, corporation=corporation
             )
             bids_services.bid_lines_save(
-                actor=None, bid=bid, lines=cycle_demo._lines(corporation, bid.plan_year, 1, {})
+                actor=DEMO_LOADER,
+                bid=bid,
+                lines=cycle_demo._lines(corporation, bid.plan_year, 1, {}),
             )
-            bids_services.bid_submit(actor=None, bid=bid)
+            bids_services.bid_submit(actor=DEMO_LOADER, bid=bid)
             services.milestone_add(
-                actor=None,
+                actor=DEMO_LOADER,
                 cycle_year=cycle_year,
                 title=f"Extra {corporation.slug}",
                 deadline=dt.date(cycle_year.year, 9, 1),

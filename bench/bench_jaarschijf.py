@@ -39,6 +39,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
 from agreements.models import Agreement, Framework, Membership, Party, Theme  # noqa: E402
+from core.actors import DEMO_LOADER  # noqa: E402
 from cycle import jaarschijf_services as js  # noqa: E402
 from cycle import services  # noqa: E402
 from cycle.models import Contribution, Jaarschijf, JaarschijfChange  # noqa: E402
@@ -71,11 +72,11 @@ def setup(pieces: int):
     Membership.objects.get_or_create(
         user=user, defaults={"party": municipality, "role": Membership.Role.WORKING_GROUP}
     )
-    cycle_year = services.cycle_year_create(framework=framework, year=2030)
+    cycle_year = services.cycle_year_create(actor=DEMO_LOADER, framework=framework, year=2030)
     Contribution.objects.filter(jaarschijf__cycle_year=cycle_year).delete()
     JaarschijfChange.objects.filter(jaarschijf__cycle_year=cycle_year).delete()
     Jaarschijf.objects.filter(cycle_year=cycle_year).delete()
-    jaarschijf = js.jaarschijf_create(actor=None, cycle_year=cycle_year, copy_previous=False)
+    jaarschijf = js.jaarschijf_create(actor=DEMO_LOADER, cycle_year=cycle_year, copy_previous=False)
     Contribution.objects.bulk_create(
         Contribution(jaarschijf=jaarschijf, agreement=agreement, party=municipality, order=i)
         for i in range(pieces)

@@ -28,6 +28,8 @@ import time
 import zipfile
 from pathlib import Path
 
+from core.actors import DEMO_LOADER
+
 ROOT = Path(__file__).resolve().parent.parent
 TYPES = [
     "Grondgebonden 1 kamer",
@@ -130,6 +132,7 @@ def step_import(path: str) -> dict:
             name="Corporatie", slug="corporatie", kind="corporatie", municipality=municipality
         )
         services.reference_year_upsert(
+            actor=DEMO_LOADER,
             year=2024,
             values={
                 "kwaliteitskortingsgrens": "454.47",

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.core.exceptions import PermissionDenied
+
 
 @dataclass(frozen=True)
 class SystemActor:
@@ -42,3 +44,15 @@ SCHEDULER = SystemActor("planner")
 
 def is_system(actor: object) -> bool:
     return isinstance(actor, SystemActor)
+
+
+def person(actor: object) -> object | None:
+    """The user to store in a ``created_by``/``updated_by`` column: None for a system actor."""
+    return None if is_system(actor) or getattr(actor, "pk", None) is None else actor
+
+
+def check_loader(actor: object) -> None:
+    """Loading reference data (parties, accounts, frameworks, stock) is for the portal's own
+    jobs and for a superuser, never for a party's user."""
+    if not (is_system(actor) or getattr(actor, "is_superuser", False)):
+        raise PermissionDenied("Alleen het portaal zelf of een beheerder laadt deze gegevens.")

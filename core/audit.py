@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import models
 
-from core.actors import is_system
+from core.actors import person
 from core.models import AuditEvent
 
 
@@ -29,7 +29,7 @@ def audit_log(
         object_id = obj.pk
     if object_type is None or object_id is None:
         raise ValueError("audit_log needs obj, or object_type and object_id")
-    user = None if is_system(actor) or getattr(actor, "pk", None) is None else actor
+    user = person(actor)
     return AuditEvent.objects.create(
         actor=user,
         actor_name=getattr(actor, "username", "") or "",

@@ -16,8 +16,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import AnyUser, user_party, user_role, visible_frameworks
-from agreements.models import Membership
+from agreements.access import AnyUser, framework_standing, user_standing, visible_frameworks
+from agreements.models import Framework
 from cycle.models import CycleYear, Milestone
 
 
@@ -36,17 +36,13 @@ def get_cycle_year_for_user(user: AnyUser, pk: int) -> CycleYear:
 
 
 def is_working_group(user: AnyUser) -> bool:
-    return user_role(user) == Membership.Role.WORKING_GROUP
+    """In the working group of their own party (whichever framework)."""
+    return user_standing(user).is_working_group
 
 
-def can_manage_cycle(user: AnyUser, framework) -> bool:
+def can_manage_cycle(user: AnyUser, framework: Framework) -> bool:
     """Working-group members of a party of the framework."""
-    party = user_party(user)
-    return (
-        party is not None
-        and is_working_group(user)
-        and framework.parties.filter(pk=party.pk).exists()
-    )
+    return framework_standing(user, framework).is_working_group
 
 
 def can_manage_milestones(user: AnyUser, cycle_year: CycleYear) -> bool:
@@ -54,7 +50,7 @@ def can_manage_milestones(user: AnyUser, cycle_year: CycleYear) -> bool:
     return can_manage_cycle(user, cycle_year.framework)
 
 
-def managed_frameworks(user: AnyUser) -> list:
+def managed_frameworks(user: AnyUser) -> list[Framework]:
     """The frameworks in which the user may create cycle years."""
     return [f for f in visible_frameworks(user) if can_manage_cycle(user, f)]
 

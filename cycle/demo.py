@@ -14,8 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from agreements.models import Framework, Party
+from core.actors import DEMO_LOADER
 from cycle import services
+from cycle.bids import selectors as bids_selectors
 from cycle.bids import services as bids_services
+from cycle.bids.types import LineInput
 from cycle.calendar import AMSTERDAM
 from cycle.models import Bid, CycleYear, Figure, Milestone
 
@@ -57,7 +60,7 @@ def _lines(corporation: Party, plan_year: int, version: int, links: dict) -> dic
     lines = {}
     for figure in Figure:
         target = links.get(figure.value)
-        lines[figure.value] = bids_services.LineInput(
+        lines[figure.value] = LineInput(
             quantity=demo_quantity(corporation.slug, plan_year, figure.value, version),
             explanation=(
                 f"{DEMO_PREFIX} gegenereerd cijfer voor {figure.label.lower()} in {plan_year} "
@@ -79,7 +82,7 @@ def _bid_versions(year_index: int, last_year: bool, corp_index: int, year: int) 
 
 
 def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool) -> int:
-    links = bids_services.default_links(cycle_year.framework)
+    links = bids_selectors.default_links(cycle_year.framework)
     themes = list(cycle_year.framework.themes.order_by("number"))
     made = 0
     for corp_index, corporation in enumerate(corporations):
@@ -91,10 +94,10 @@ def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool
         plan = _bid_versions(0, last_year, corp_index, cycle_year.year)
         for number, kind in enumerate(plan, start=1):
             bid = bids_services.bid_draft_start(
-                actor=None, cycle_year=cycle_year, corporation=corporation
+                actor=DEMO_LOADER, cycle_year=cycle_year, corporation=corporation
             )
             bids_services.bid_lines_save(
-                actor=None,
+                actor=DEMO_LOADER,
                 bid=bid,
                 lines=_lines(corporation, bid.plan_year, number, links),
                 theme_notes={
@@ -114,7 +117,7 @@ def _make_bids(cycle_year: CycleYear, corporations: list[Party], last_year: bool
                     else deadline - dt.timedelta(days=days_before)
                 )
                 bids_services.bid_submit(
-                    actor=None, bid=bid, at=_moment(day + dt.timedelta(days=number - 1))
+                    actor=DEMO_LOADER, bid=bid, at=_moment(day + dt.timedelta(days=number - 1))
                 )
             made += 1
     return made
@@ -129,7 +132,9 @@ def _close_past_milestones(cycle_year: CycleYear, today: dt.date) -> None:
             continue
         late = _number(milestone.title, cycle_year.year) % 5 == 0
         day = milestone.deadline + dt.timedelta(days=3 if late else -4)
-        services.milestone_set_done(actor=None, milestone=milestone, done=True, at=_moment(day))
+        services.milestone_set_done(
+            actor=DEMO_LOADER, milestone=milestone, done=True, at=_moment(day)
+        )
 
 
 def _demo_user(username: str):
@@ -146,7 +151,7 @@ def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
 
     if Jaarschijf.objects.filter(cycle_year=cycle_year).exists():
         return False
-    jaarschijf = js.jaarschijf_create(actor=None, cycle_year=cycle_year, is_demo=True)
+    jaarschijf = js.jaarschijf_create(actor=DEMO_LOADER, cycle_year=cycle_year, is_demo=True)
     year = jaarschijf.plan_year
     spearheads = jaarschijf.texts.get(key=JaarschijfText.Key.SPEARHEADS)
     werkgroep, heemwonen, huurders = (
@@ -155,15 +160,17 @@ def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
         _demo_user("huurders"),
     )
     js.jaarschijf_text_update(
-        actor=None,
+        actor=DEMO_LOADER,
         text_id=spearheads.pk,
         expected_version=spearheads.version,
         text=f"{DEMO_PREFIX} speerpunten {year}: betaalbaarheid, verduurzaming en wonen met zorg.",
     )
     if not current:
         for state in [Jaarschijf.State.FINAL_DRAFT, Jaarschijf.State.FOR_SIGNING]:
-            jaarschijf = js.jaarschijf_set_state(actor=None, jaarschijf=jaarschijf, state=state)
-        js.jaarschijf_mark_signed(actor=None, jaarschijf=jaarschijf, signing_round=1)
+            jaarschijf = js.jaarschijf_set_state(
+                actor=DEMO_LOADER, jaarschijf=jaarschijf, state=state
+            )
+        js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=jaarschijf, signing_round=1)
         return True
     # The current year: a few people at work on it.
     empty = (
@@ -295,14 +302,14 @@ def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest
 
     if Evaluation.objects.filter(cycle_year=cycle_year).exists():
         return False
-    evaluation = es.evaluation_start(actor=None, cycle_year=cycle_year, is_demo=True)
+    evaluation = es.evaluation_start(actor=DEMO_LOADER, cycle_year=cycle_year, is_demo=True)
     year = evaluation.jaarschijf.plan_year
     for corporation in corporations:
         if not YearFigures.objects.filter(
             municipality=cycle_year.municipality, corporation=corporation, year=year
         ).exists():
             es.year_figures_save(
-                actor=None,
+                actor=DEMO_LOADER,
                 evaluation=evaluation,
                 corporation=corporation,
                 data=_demo_figures(corporation, year),
@@ -324,7 +331,7 @@ def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest
             share = {"gerealiseerd": 1, "deels": Decimal("0.6")}.get(status, 0)
             quantity = (planned * share).quantize(Decimal(1)) if share else None
         es.realisation_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             contribution_id=contribution.pk,
             data=es.RealisationInput(
@@ -336,14 +343,14 @@ def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest
         )
     evaluation.refresh_from_db()
     es.evaluation_update(
-        actor=None,
+        actor=DEMO_LOADER,
         evaluation=evaluation,
         conclusion=f"{DEMO_PREFIX} de werkgroep ziet in {year} vooruitgang bij passend "
         "toewijzen; sloop en nieuwbouw blijven achter bij het schema van het kader.",
         permit_holder_task=40 + _number(cycle_year.municipality.slug, year, "taak") % 30,
     )
     es.evaluation_adopt(
-        actor=None,
+        actor=DEMO_LOADER,
         evaluation=evaluation,
         at=_moment(dt.date(cycle_year.year, 3, 20)),
         # Only the latest one is rendered ahead: nobody downloads the older ones first thing.
@@ -377,7 +384,9 @@ def load(fixtures_dir: Path) -> list[str]:
         bids = 0
         jaarschijven = 0
         for year in years:
-            cycle_year = services.cycle_year_create(framework=framework, year=year)
+            cycle_year = services.cycle_year_create(
+                actor=DEMO_LOADER, framework=framework, year=year
+            )
             bids += _make_bids(cycle_year, corporations, last_year=year == years[-1])
             _close_past_milestones(cycle_year, min(today, dt.date(year + 1, 1, 1)))
             jaarschijven += _make_jaarschijf(cycle_year, current=year == years[-1])

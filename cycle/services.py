@@ -9,13 +9,16 @@ import logging
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.access import user_party
 from agreements.models import Framework, Party, ProcessStep
+from core.actors import is_system
 from core.audit import audit_log
+from cycle import access
 from cycle.calendar import step_deadline
 from cycle.models import (
     CyclePreference,
@@ -40,12 +43,14 @@ def _step_owners(step: ProcessStep, parties: list[Party]) -> list[Party | None]:
 
 
 @transaction.atomic
-def cycle_year_create(*, framework: Framework, year: int, actor: Any = None) -> CycleYear:
+def cycle_year_create(*, actor: Any, framework: Framework, year: int) -> CycleYear:
     """Create the cycle year with the milestones of the framework's process calendar.
 
     Running it again for an existing year adds only the milestones that are missing (a new
     process step, a new corporation); existing milestones and their moved dates stay as they are.
     """
+    if not access.can_manage_cycle(actor, framework):
+        raise PermissionDenied(_("Alleen de werkgroep maakt een cyclusjaar aan."))
     cycle_year, created = CycleYear.objects.get_or_create(
         framework=framework, year=year, defaults={"municipality": framework.municipality}
     )
@@ -94,13 +99,21 @@ def _check_deadline(milestone: Milestone, deadline: dt.date) -> None:
         )
 
 
+def _check_manager(actor: Any, cycle_year: CycleYear) -> None:
+    if not access.can_manage_milestones(actor, cycle_year):
+        raise PermissionDenied(_("Alleen de werkgroep beheert de mijlpalen."))
+
+
 @transaction.atomic
 def milestone_update(
     *, actor: Any, milestone: Milestone, title: str, deadline: dt.date, note: str
 ) -> Milestone:
     milestone = (
-        Milestone.objects.select_for_update().select_related("cycle_year").get(pk=milestone.pk)
+        Milestone.objects.select_for_update()
+        .select_related("cycle_year__framework")
+        .get(pk=milestone.pk)
     )
+    _check_manager(actor, milestone.cycle_year)
     _check_deadline(milestone, deadline)
     changed = {}
     if deadline != milestone.deadline:
@@ -135,6 +148,7 @@ def milestone_add(
 ) -> Milestone:
     """Add a milestone; with ``each_corporation`` one per corporation of the framework, like
     the bid (the first is returned)."""
+    _check_manager(actor, cycle_year)
     if each_corporation:
         corporations = list(
             cycle_year.framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name")
@@ -179,7 +193,19 @@ def milestone_add(
 def milestone_set_done(
     *, actor: Any, milestone: Milestone, done: bool, at: dt.datetime | None = None
 ) -> Milestone:
-    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    """Mark a milestone done (or open again): the working group, or the milestone's own party
+    (a corporation handing in its bid)."""
+    milestone = (
+        Milestone.objects.select_for_update()
+        .select_related("cycle_year__framework")
+        .get(pk=milestone.pk)
+    )
+    own = user_party(actor)
+    is_owner = own is not None and own.pk == milestone.owner_party_id
+    if not (
+        is_system(actor) or is_owner or access.can_manage_milestones(actor, milestone.cycle_year)
+    ):
+        raise PermissionDenied(_("U kunt deze mijlpaal niet afvinken."))
     if done == (milestone.done_at is not None):
         return milestone
     milestone.done_at = (at or timezone.now()) if done else None

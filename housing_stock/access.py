@@ -11,8 +11,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import AnyUser, user_party, user_role
-from agreements.models import Membership, Party
+from agreements.access import AnyUser, user_party, user_standing
+from agreements.models import Party
 from housing_stock.models import StockImport, StockSnapshot
 
 
@@ -41,9 +41,9 @@ def get_municipality_for_user(user: AnyUser, slug: str | None = None) -> Party:
 
 
 def is_working_group(user: AnyUser) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or user_role(user) == Membership.Role.WORKING_GROUP
-    )
+    """The stock is the municipality's: a superuser counts as its working group here."""
+    standing = user_standing(user)
+    return standing.is_superuser or standing.is_working_group
 
 
 def can_import_for(user: AnyUser, party: Party) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements.models import Party
+from core.actors import DEMO_LOADER
 from housing_stock import services
 from housing_stock.models import StockImport, StockSnapshot
 
@@ -53,6 +54,7 @@ def load(fixtures_dir: Path, *, generated: bool = True) -> list[str]:
         for row in years:
             values = {k: v for k, v in row.items() if k in services.REFERENCE_FIELDS}
             services.reference_year_upsert(
+                actor=DEMO_LOADER,
                 year=row["year"],
                 values=values,
                 unverified=row.get("unverified", []),
@@ -65,6 +67,7 @@ def load(fixtures_dir: Path, *, generated: bool = True) -> list[str]:
         municipality = by_slug[data["municipality"]]
         for row in data["snapshots"]:
             services.snapshot_upsert(
+                actor=DEMO_LOADER,
                 key=row["key"],
                 municipality=municipality,
                 party=by_slug[row["party"]] if row.get("party") else None,
@@ -106,6 +109,7 @@ def _demo(municipality: Party, seed: list[dict]) -> list[str]:
         demo_labels["A"] += sum(moved.values()) // 2
         demo_labels["B"] += sum(moved.values()) - sum(moved.values()) // 2
         services.snapshot_upsert(
+            actor=DEMO_LOADER,
             key=f"demo-{year}-alle-corporaties",
             municipality=municipality,
             party=None,

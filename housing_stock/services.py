@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Party
+from core.actors import check_loader
 from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
 from housing_stock.models import ReferenceYear, StockCount, StockImport, StockSnapshot
 
@@ -88,6 +89,7 @@ def _counts_create(snapshot: StockSnapshot, tables: Tables) -> None:
 @transaction.atomic
 def snapshot_upsert(
     *,
+    actor: Any,
     key: str,
     municipality: Party,
     party: Party | None,
@@ -97,6 +99,7 @@ def snapshot_upsert(
     tables: Tables,
 ) -> StockSnapshot:
     """Create or replace a snapshot identified by a fixed key (fixtures); idempotent."""
+    check_loader(actor)
     problems = tables_validate(tables)
     if problems:
         raise ValidationError(problems)
@@ -117,8 +120,10 @@ def snapshot_upsert(
 
 @transaction.atomic
 def reference_year_upsert(
-    *, year: int, values: Mapping[str, Any], unverified: list[str], note: str = ""
+    *, actor: Any, year: int, values: Mapping[str, Any], unverified: list[str], note: str = ""
 ) -> ReferenceYear:
+    """Create or update the statutory limits of one year (REFERENCE_DATA.md)."""
+    check_loader(actor)
     unknown = (set(values) | set(unverified)) - set(REFERENCE_FIELDS)
     if unknown:
         raise ValidationError(f"Onbekende velden voor referentiejaar {year}: {sorted(unknown)}")

@@ -2,10 +2,10 @@
 
 from celery import shared_task
 
-from housing_stock import services
-
 
 @shared_task(acks_late=True)
 def stock_import_run(import_id: int) -> None:
     """Process a large upload in the background; a retry of a finished import does nothing."""
-    services.stock_import_process(import_id=import_id)
+    from housing_stock.services import stock_import_process
+
+    stock_import_process(import_id=import_id)

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from agreements.access import get_framework_for_user
 from agreements.addenda import services
 from agreements.addenda.services import ChangeSpec, _can_propose
+from agreements.addenda.signing import AddendumSignable
 from agreements.models import Addendum, FrameworkVersion
 from agreements.signing import selectors as signing_selectors
 from agreements.signing.forms import AddendumForm
-from agreements.signing.registry import AddendumSignable
 
 
 def _addendum(framework, number: int) -> Addendum:

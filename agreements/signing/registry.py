@@ -22,8 +22,8 @@ evaluation plug in with a few lines in their own app, e.g. in cycle/jaarschijf/s
         def can_put_up(self): return self.obj.state == Jaarschijf.State.FINAL_DRAFT
         def is_frozen(self): return self.obj.state in {...TER_ONDERTEKENING, ONDERTEKEND}
         def on_put_up(self, *, round): ...set state "ter ondertekening", signing_round = round
-        def on_all_signed(self, *, request): ...set state "ondertekend"
-        def on_declined(self, *, request): ...back to "concept"
+        def on_all_signed(self, *, signing_request): ...set state "ondertekend"
+        def on_declined(self, *, signing_request): ...back to "concept"
         def get_absolute_url(self): return reverse(...)
 
 and import that module in CycleConfig.ready(). Access (who may read, who may put up) defaults
@@ -38,13 +38,9 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import Http404
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
-from agreements import canonical, selectors
-from agreements.access import user_membership
-from agreements.models import Addendum, Framework, Membership, Party
-from agreements.signing.freeze import SIGNING_STATE_OPEN, SIGNING_STATE_SIGNED, SIGNING_STATE_UP
+from agreements.access import AnyUser, user_standing
+from agreements.models import Party
 
 _REGISTRY: dict[str, type[Signable]] = {}
 
@@ -94,28 +90,32 @@ class Signable:
     def on_put_up(self, *, round: int) -> None:
         raise NotImplementedError
 
-    def on_all_signed(self, *, request: Any) -> None:
+    def on_all_signed(self, *, signing_request: Any) -> None:
         raise NotImplementedError
 
-    def on_declined(self, *, request: Any) -> None:
+    def on_declined(self, *, signing_request: Any) -> None:
         raise NotImplementedError
 
     # --- access ---------------------------------------------------------------------------
-    def readable_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        membership = user_membership(user)
-        return membership is not None and membership.party_id in {p.pk for p in self.parties()}
+    def party_ids(self) -> set[int]:
+        """The primary keys of ``parties()``, asked once per adapter."""
+        if not hasattr(self, "_party_ids"):
+            self._party_ids = {party.pk for party in self.parties()}
+        return self._party_ids
 
-    def can_be_put_up_by(self, user: AbstractBaseUser | AnonymousUser) -> bool:
-        membership = user_membership(user)
-        return (
-            membership is not None
-            and membership.role == Membership.Role.WORKING_GROUP
-            and membership.party_id in {p.pk for p in self.parties()}
-        )
+    def readable_by(self, user: AnyUser) -> bool:
+        """A member of one of the document's parties (and a superuser)."""
+        standing = user_standing(user)
+        if standing.is_superuser or standing.is_system:
+            return True
+        return standing.party_id is not None and standing.party_id in self.party_ids()
+
+    def can_be_put_up_by(self, user: AnyUser) -> bool:
+        """A working-group member of one of the document's parties."""
+        standing = user_standing(user)
+        if not standing.is_working_group:
+            return False
+        return standing.is_system or standing.party_id in self.party_ids()
 
 
 def register(cls: type[Signable]) -> type[Signable]:
@@ -152,133 +152,3 @@ def get_signable_for_user(
     if not signable.readable_by(user):
         raise Http404("Document niet gevonden")
     return signable
-
-
-# --- the framework ------------------------------------------------------------------------
-
-
-@register
-class FrameworkSignable(Signable):
-    key = "kader"
-    model = Framework
-    label = _("meerjarig kader")
-
-    obj: Framework
-
-    def title(self) -> str:
-        return f"{self.obj.title} (versie {self.obj.version})"
-
-    def canonical_content(self) -> bytes:
-        return canonical.canonical_bytes(canonical.framework_content(self.obj))
-
-    def parties(self) -> list[Party]:
-        return selectors.framework_parties(self.obj)
-
-    def pdf_template(self) -> str:
-        return "agreements/print/framework.html"
-
-    def pdf_context(self) -> dict[str, Any]:
-        return {
-            "framework": self.obj,
-            "themes": selectors.framework_themes(self.obj),
-            "parties": selectors.framework_parties(self.obj),
-            "signatories": selectors.framework_signatories(self.obj),
-            "process_steps": selectors.framework_process_steps(self.obj),
-        }
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:framework-detail", args=[self.obj.slug])
-
-    def can_put_up(self) -> bool:
-        # Not while an addendum that would change it awaits the parties' consent.
-        return (
-            self.obj.signing_state == SIGNING_STATE_OPEN
-            and not self.obj.addenda.filter(status=Addendum.Status.UP_FOR_SIGNING).exists()
-        )
-
-    def is_frozen(self) -> bool:
-        return self.obj.signing_state != SIGNING_STATE_OPEN
-
-    def _set_state(self, state: str) -> None:
-        Framework.objects.filter(pk=self.obj.pk).update(signing_state=state)
-        self.obj.signing_state = state
-
-    def on_put_up(self, *, round: int) -> None:
-        self._set_state(SIGNING_STATE_UP)
-
-    def on_all_signed(self, *, request: Any) -> None:
-        self._set_state(SIGNING_STATE_SIGNED)
-
-    def on_declined(self, *, request: Any) -> None:
-        self._set_state(SIGNING_STATE_OPEN)
-
-
-# --- addenda ------------------------------------------------------------------------------
-
-
-@register
-class AddendumSignable(Signable):
-    """Accepting an addendum is signing it; rejecting is declining (and final)."""
-
-    key = "addendum"
-    model = Addendum
-    label = _("addendum")
-
-    obj: Addendum
-
-    def title(self) -> str:
-        return f"Addendum {self.obj.number} bij {self.obj.framework.title}: {self.obj.title}"
-
-    def canonical_content(self) -> bytes:
-        return canonical.canonical_bytes(canonical.addendum_content(self.obj))
-
-    def parties(self) -> list[Party]:
-        return selectors.framework_parties(self.obj.framework)
-
-    def pdf_template(self) -> str:
-        return "agreements/print/addendum.html"
-
-    def pdf_context(self) -> dict[str, Any]:
-        from agreements.addenda.services import addendum_changes_with_diff
-
-        return {
-            "addendum": self.obj,
-            "framework": self.obj.framework,
-            "changes": addendum_changes_with_diff(self.obj),
-            "parties": self.parties(),
-        }
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "agreements:addendum-detail", args=[self.obj.framework.slug, self.obj.number]
-        )
-
-    def can_put_up(self) -> bool:
-        return (
-            self.obj.status == Addendum.Status.CONCEPT
-            and self.obj.base_version == self.obj.framework.version
-            and self.obj.framework.signing_state != SIGNING_STATE_UP
-            and self.obj.changes.exists()
-            and not self.obj.framework.addenda.filter(
-                status=Addendum.Status.UP_FOR_SIGNING
-            ).exists()
-        )
-
-    def is_frozen(self) -> bool:
-        return self.obj.status != Addendum.Status.CONCEPT
-
-    def _set_status(self, status: str) -> None:
-        self.obj.status = status
-        self.obj.save(update_fields=["status", "decided_at"])
-
-    def on_put_up(self, *, round: int) -> None:
-        self._set_status(Addendum.Status.UP_FOR_SIGNING)
-
-    def on_all_signed(self, *, request: Any) -> None:
-        from agreements.addenda.services import addendum_apply
-
-        addendum_apply(addendum=self.obj, signing_request=request)
-
-    def on_declined(self, *, request: Any) -> None:
-        self.obj.decided_at = request.completed_at
-        self._set_status(Addendum.Status.REJECTED)

@@ -27,6 +27,7 @@ from agreements.access import user_membership
 from agreements.canonical import sha256
 from agreements.models import Membership, Party, Signature, SigningRequest
 from agreements.signing.registry import Signable, load_signable
+from core.actors import person
 from core.audit import audit_log
 from core.pdf import render_pdf
 
@@ -201,7 +202,7 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
     """All parties signed: the document is signed, and its signed PDF rendered and stored once."""
     signing_request.status = SigningRequest.Status.SIGNED
     signing_request.completed_at = timezone.now()
-    signable.on_all_signed(request=signing_request)
+    signable.on_all_signed(signing_request=signing_request)
     pdf = render_signed_pdf(signing_request=signing_request, signable=signable)
     signing_request.signed_pdf = pdf
     signing_request.signed_pdf_sha256 = sha256(pdf)
@@ -270,7 +271,7 @@ def signing_decline(*, signing_request: SigningRequest, user: Any, reason: str) 
     signing_request.declined_party = membership.party
     signing_request.decline_reason = reason
     signing_request.save()
-    signable.on_declined(request=signing_request)
+    signable.on_declined(signing_request=signing_request)
     audit_log(
         actor=user,
         action="signing_decline",
@@ -289,3 +290,36 @@ def signing_decline(*, signing_request: SigningRequest, user: Any, reason: str) 
         + [signing_request.put_up_by],
     )
     return signing_request
+
+
+@transaction.atomic
+def signing_withdraw(*, signable: Signable, actor: Any, reason: str) -> int:
+    """Close the document's open signing round because the document was taken back (the
+    working group reopened it). The round is recorded as declined, by ``actor``, with the
+    reason; its signatures stay on record but never count again. Returns the rounds closed.
+
+    The caller has checked that ``actor`` may take the document back (it is the document's own
+    rule); the document's state change happens in the caller's transaction.
+    """
+    if not signable.can_be_put_up_by(actor):
+        raise PermissionDenied(_("U kunt deze ondertekenronde niet intrekken."))
+    _lock(signable)
+    closed = 0
+    for signing_request in SigningRequest.objects.select_for_update().filter(
+        document_type=signable.key, object_id=signable.pk, status=SigningRequest.Status.OPEN
+    ):
+        signing_request.status = SigningRequest.Status.DECLINED
+        signing_request.completed_at = timezone.now()
+        signing_request.declined_by = person(actor)
+        signing_request.decline_reason = reason
+        signing_request.save()
+        audit_log(
+            actor=actor,
+            action="signing_withdraw",
+            object_type=signable.key,
+            object_id=signable.pk,
+            round=signing_request.round,
+            reason=reason,
+        )
+        closed += 1
+    return closed

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from agreements.access import AnyUser, user_party, visible_frameworks
+from agreements.access import AnyUser, framework_party_ids, user_party, visible_frameworks
 from agreements.models import Party
 from cycle.access import is_working_group, visible_cycle_years
 from cycle.models import Bid, BidUpload, CycleYear
@@ -30,7 +30,7 @@ def bid_corporation(user: AnyUser, cycle_year: CycleYear) -> Party:
     if (
         party is None
         or party.kind != Party.Kind.CORPORATION
-        or not cycle_year.framework.parties.filter(pk=party.pk).exists()
+        or party.pk not in framework_party_ids(cycle_year.framework)
     ):
         raise Http404("Geen corporatie")
     return party

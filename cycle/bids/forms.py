@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Theme
-from cycle.bids.services import LineInput
+from cycle.bids.types import LineInput
 from cycle.models import Bid, Figure
 
 

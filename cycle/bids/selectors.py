@@ -26,6 +26,14 @@ def with_deadline(qs: QuerySet[Bid]) -> QuerySet[Bid]:
     return qs.annotate(deadline=Subquery(deadline.values("deadline")[:1]))
 
 
+def default_links(framework: Framework) -> dict[str, Target]:
+    """Per core figure the framework target with the same code, if the framework has one."""
+    targets = Target.objects.filter(
+        agreement__theme__framework=framework, code__in=Figure.values
+    ).select_related("agreement", "agreement__theme")
+    return {target.code: target for target in targets}
+
+
 def bid_is_late(bid: Bid) -> bool:
     deadline = getattr(bid, "deadline", None)
     return bool(bid.submitted_at and deadline and is_late(deadline, bid.submitted_at))

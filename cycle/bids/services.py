@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.access import user_party
-from agreements.models import Agreement, Framework, Party, Target
+from agreements.models import Party
+from core.actors import is_system, person
 from core.audit import audit_log
+from cycle.bids.selectors import default_links
+from cycle.bids.types import LineInput
 from cycle.models import (
     Bid,
     BidLine,
@@ -35,19 +36,11 @@ ASYNC_UPLOAD_BYTES = 256 * 1024
 
 
 def _check_corporation(actor: Any, corporation: Party) -> None:
-    """Only the corporation's own people write its bids (the demo loader passes actor=None)."""
-    if actor is None:
+    """Only the corporation's own people write its bids (and the portal's own jobs)."""
+    if is_system(actor):
         return
     if user_party(actor) != corporation or corporation.kind != Party.Kind.CORPORATION:
         raise PermissionDenied(_("U werkt niet voor deze corporatie."))
-
-
-def default_links(framework: Framework) -> dict[str, Target]:
-    """Per core figure the framework target with the same code, if the framework has one."""
-    targets = Target.objects.filter(
-        agreement__theme__framework=framework, code__in=Figure.values
-    ).select_related("agreement", "agreement__theme")
-    return {target.code: target for target in targets}
 
 
 def bid_milestone(cycle_year: CycleYear, corporation: Party) -> Milestone | None:
@@ -79,7 +72,7 @@ def bid_draft_start(*, actor: Any, cycle_year: CycleYear, corporation: Party) ->
         cycle_year=cycle_year,
         plan_year=plan_year,
         version=(current[0].version + 1) if current else 1,
-        created_by=actor,
+        created_by=person(actor),
         is_demo=False,
     )
     source = next((b for b in current if b.status == Bid.Status.SUBMITTED), None)
@@ -116,13 +109,6 @@ def bid_draft_start(*, actor: Any, cycle_year: CycleYear, corporation: Party) ->
         )
     audit_log(actor=actor, action="bid_draft_start", obj=bid, version=bid.version)
     return bid
-
-
-@dataclass
-class LineInput:
-    quantity: Decimal | None
-    explanation: str = ""
-    agreement: Agreement | None = None
 
 
 def _check_draft(actor: Any, bid: Bid) -> Bid:
@@ -207,7 +193,7 @@ def bid_submit(*, actor: Any, bid: Bid, at: dt.datetime | None = None) -> Bid:
     ).update(status=Bid.Status.SUPERSEDED)
     bid.status = Bid.Status.SUBMITTED
     bid.submitted_at = at
-    bid.submitted_by = actor
+    bid.submitted_by = person(actor)
     bid.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     milestone = bid_milestone(bid.cycle_year, bid.corporation)
     if milestone is not None and milestone.done_at is None:
@@ -233,7 +219,7 @@ def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload:
     record = BidUpload(
         corporation=corporation,
         cycle_year=cycle_year,
-        uploaded_by=actor,
+        uploaded_by=person(actor),
         filename=(getattr(upload, "name", "") or "bod.xlsx")[:255],
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

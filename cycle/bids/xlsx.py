@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Party
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
-from cycle.bids.services import LineInput, default_links
+from cycle.bids.selectors import default_links
+from cycle.bids.types import LineInput
 from cycle.models import FIGURE_UNITS, CycleYear, Figure
 
 SHEET = "Bod"

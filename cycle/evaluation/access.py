@@ -2,7 +2,7 @@
 calls them; views use the ``get_*`` helpers, which raise Http404 for "missing" and "forbidden"
 alike.
 
-Rules (issue 6, part 6):
+Rules (each asks agreements.access.framework_standing):
 - Everyone of a party of the framework reads the evaluation and comments on it.
 - The working group (of any party of the framework) enters everything: every realisation, every
   corporation's year figures, the conclusions; it starts, adopts and reopens the evaluation.
@@ -17,40 +17,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import AnyUser, user_membership, visible_frameworks
-from agreements.models import Membership, Party
+from agreements.access import AnyUser, Standing, framework_standing, visible_frameworks
+from agreements.models import Party
 from cycle.models import CycleYear, Evaluation
 
 
-def _framework_party_ids(framework) -> set[int]:
-    cached = getattr(framework, "_eval_party_ids", None)
-    if cached is None:
-        cached = set(framework.parties.values_list("pk", flat=True))
-        framework._eval_party_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def member(user: AnyUser, cycle_year: CycleYear) -> Membership | None:
-    """The user's membership when their party is a party of the framework, else None."""
-    if user is None:
-        return None
-    membership = user_membership(user)
-    if membership is None or membership.party_id not in _framework_party_ids(cycle_year.framework):
-        return None
-    return membership
+def standing(user: AnyUser, cycle_year: CycleYear) -> Standing:
+    return framework_standing(user, cycle_year.framework)
 
 
 def is_working_group(user: AnyUser, cycle_year: CycleYear) -> bool:
-    membership = member(user, cycle_year)
-    return membership is not None and membership.role == Membership.Role.WORKING_GROUP
-
-
-def can_read(user: AnyUser, cycle_year: CycleYear) -> bool:
-    return bool(getattr(user, "is_superuser", False)) or member(user, cycle_year) is not None
+    return standing(user, cycle_year).is_working_group
 
 
 def can_comment(user: AnyUser, evaluation: Evaluation) -> bool:
-    return member(user, evaluation.cycle_year) is not None
+    return standing(user, evaluation.cycle_year).is_party
 
 
 def can_manage(user: AnyUser, cycle_year: CycleYear) -> bool:
@@ -62,14 +43,10 @@ def editable_party_ids(user: AnyUser, evaluation: Evaluation) -> set[int] | None
     """The parties whose realisations the user may enter; None means every party."""
     if evaluation.is_adopted:
         return set()
-    membership = member(user, evaluation.cycle_year)
-    if membership is None:
+    own = standing(user, evaluation.cycle_year)
+    if not own.is_party:
         return set()
-    if membership.role == Membership.Role.WORKING_GROUP:
-        return None
-    if membership.role == Membership.Role.MEMBER:
-        return {membership.party_id}
-    return set()
+    return own.writable_party_ids()
 
 
 def can_enter_for(user: AnyUser, evaluation: Evaluation, party_id: int) -> bool:
@@ -104,12 +81,13 @@ def get_evaluation_for_user(user: AnyUser, pk: int) -> Evaluation:
 def get_party_for_entry(user: AnyUser, evaluation: Evaluation, slug: str | None) -> Party:
     """The party whose realisations or figures the user enters: their own, or (working group)
     any party of the framework chosen by slug. 404 when not allowed."""
-    membership = member(user, evaluation.cycle_year)
+    own = standing(user, evaluation.cycle_year)
+    membership = own.membership
     if membership is None:
         raise Http404("Partij niet gevonden")
     if not slug or slug == membership.party.slug:
         party = membership.party
-    elif membership.role == Membership.Role.WORKING_GROUP:
+    elif own.is_working_group:
         party = evaluation.cycle_year.framework.parties.filter(slug=slug).first()
         if party is None:
             raise Http404("Partij niet gevonden")

@@ -1,8 +1,8 @@
-"""Writes of the evaluation (issue 6, part 6). Keyword-only, atomic, permission-checked (see
+"""Writes of the evaluation. Keyword-only, atomic, permission-checked (see
 cycle.evaluation.access), with the audit trail written in the same transaction.
 
-``actor=None`` is the system (demo loader, signing code): it skips the permission checks, never
-the state checks.
+The demo loader and the signing code pass a core.actors.SystemActor, which has the working
+group's standing; the state checks hold for everyone.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agreements.access import user_party
 from agreements.models import Party
+from core.actors import person
 from core.audit import audit_log
 from cycle.evaluation import access as rules
 from cycle.models import (
@@ -69,7 +70,7 @@ def evaluated_jaarschijf(cycle_year: CycleYear) -> Jaarschijf | None:
 @transaction.atomic
 def evaluation_start(*, actor: Any, cycle_year: CycleYear, is_demo: bool = False) -> Evaluation:
     """Start the evaluation of last year's (signed) jaarschijf; starting again returns it."""
-    if actor is not None and not rules.can_manage(actor, cycle_year):
+    if not rules.can_manage(actor, cycle_year):
         raise PermissionDenied(_("Alleen de werkgroep start de evaluatie."))
     list(CycleYear.objects.select_for_update().filter(pk=cycle_year.pk).values_list("pk"))
     existing = Evaluation.objects.filter(cycle_year=cycle_year).first()
@@ -84,7 +85,7 @@ def evaluation_start(*, actor: Any, cycle_year: CycleYear, is_demo: bool = False
     if Evaluation.objects.filter(jaarschijf=jaarschijf).exists():
         raise ValidationError(_("Deze jaarschijf wordt al in een ander cyclusjaar geëvalueerd."))
     evaluation = Evaluation.objects.create(
-        cycle_year=cycle_year, jaarschijf=jaarschijf, created_by=actor, is_demo=is_demo
+        cycle_year=cycle_year, jaarschijf=jaarschijf, created_by=person(actor), is_demo=is_demo
     )
     audit_log(actor=actor, action="evaluation_start", obj=evaluation, jaarschijf=jaarschijf.pk)
     return evaluation
@@ -99,7 +100,7 @@ def evaluation_update(
     permit_holder_task: int | None,
 ) -> Evaluation:
     evaluation = _lock(evaluation)
-    if actor is not None and not rules.can_manage(actor, evaluation.cycle_year):
+    if not rules.can_manage(actor, evaluation.cycle_year):
         raise PermissionDenied(_("Alleen de werkgroep schrijft de conclusies."))
     _require_concept(evaluation)
     if permit_holder_task is not None and permit_holder_task < 0:
@@ -143,7 +144,7 @@ def realisation_save(
         raise ValidationError(
             _("Deze bijdrage hoort niet bij de geëvalueerde jaarschijf.")
         ) from None
-    if actor is not None and not rules.can_enter_for(actor, evaluation, contribution.party_id):
+    if not rules.can_enter_for(actor, evaluation, contribution.party_id):
         raise PermissionDenied(_("U vult alleen de realisatie van uw eigen partij in."))
     if data.status not in ContributionRealisation.Status.values:
         raise ValidationError({"status": _("Kies een realisatiestatus.")})
@@ -176,7 +177,7 @@ def realisation_save(
     realisation.status = data.status
     realisation.realised_quantity = data.realised_quantity
     realisation.explanation = data.explanation.strip()
-    realisation.entered_by = actor if getattr(actor, "pk", None) else None
+    realisation.entered_by = person(actor)
     realisation.save()
     _bump(evaluation)
     audit_log(
@@ -246,7 +247,7 @@ def year_figures_save(
         or not evaluation.cycle_year.framework.parties.filter(pk=corporation.pk).exists()
     ):
         raise ValidationError(_("Jaarcijfers horen bij een corporatie van het kader."))
-    if actor is not None and not rules.can_enter_figures(actor, evaluation, corporation):
+    if not rules.can_enter_figures(actor, evaluation, corporation):
         raise PermissionDenied(_("U vult alleen de cijfers van uw eigen corporatie in."))
     _validate_figures(data)
     year = evaluation.jaarschijf.plan_year
@@ -270,7 +271,7 @@ def year_figures_save(
         value = getattr(data, item.name)
         setattr(figures, item.name, value.strip() if isinstance(value, str) else value)
     figures.is_demo = is_demo
-    figures.entered_by = actor if getattr(actor, "pk", None) else None
+    figures.entered_by = person(actor)
     figures.save()
     _bump(evaluation)
     audit_log(
@@ -291,7 +292,7 @@ def evaluation_comment_add(*, actor: Any, evaluation: Evaluation, text: str) -> 
     if not text:
         raise ValidationError({"text": _("Schrijf een reactie.")})
     comment = EvaluationComment.objects.create(
-        evaluation=evaluation, author=actor, author_party=user_party(actor), text=text
+        evaluation=evaluation, author=person(actor), author_party=user_party(actor), text=text
     )
     audit_log(actor=actor, action="evaluation_comment", obj=evaluation, comment=comment.pk)
     return comment
@@ -308,15 +309,15 @@ def evaluation_adopt(
     *, actor: Any, evaluation: Evaluation, at: Any = None, render_ahead: bool = True
 ) -> Evaluation:
     """Adopt (vaststellen) the evaluation: frozen from now on. Hook for the signing code, which
-    calls it with ``actor=None`` when every party has signed. Renders the PDF ahead, after
+    calls it with ``actor=SIGNING`` when every party has signed. Renders the PDF ahead, after
     commit, so that downloads come from the cache."""
     evaluation = _lock(evaluation)
-    if actor is not None and not rules.can_manage(actor, evaluation.cycle_year):
+    if not rules.can_manage(actor, evaluation.cycle_year):
         raise PermissionDenied(_("Alleen de werkgroep stelt de evaluatie vast."))
     _require_concept(evaluation)
     evaluation.state = Evaluation.State.ADOPTED
     evaluation.adopted_at = at or timezone.now()
-    evaluation.adopted_by = actor if getattr(actor, "pk", None) else None
+    evaluation.adopted_by = person(actor)
     evaluation.version += 1
     evaluation.save(update_fields=["state", "adopted_at", "adopted_by", "version"])
     audit_log(actor=actor, action="evaluation_adopt", obj=evaluation, version=evaluation.version)
@@ -329,7 +330,7 @@ def evaluation_adopt(
 def evaluation_reopen(*, actor: Any, evaluation: Evaluation, reason: str = "") -> Evaluation:
     """Back to concept (the working group, or the signing code when a signatory declines)."""
     evaluation = _lock(evaluation)
-    if actor is not None and not rules.can_manage(actor, evaluation.cycle_year):
+    if not rules.can_manage(actor, evaluation.cycle_year):
         raise PermissionDenied(_("Alleen de werkgroep heropent de evaluatie."))
     if not evaluation.is_adopted:
         raise ValidationError(_("De evaluatie is nog niet vastgesteld."))

@@ -4,7 +4,7 @@
   signing. From then on the round's signing request is open and the evaluation is frozen: its
   conclusions, its realisations and the year figures it evaluates cannot change.
 - Every party of the framework signs through one of its signatories; the last signature adopts
-  it (evaluation_services.evaluation_adopt with ``actor=None``, which also renders the PDF ahead).
+  it (evaluation_services.evaluation_adopt with ``actor=SIGNING``, which renders the PDF ahead).
   A signed evaluation never changes again, and is not reopened.
 - A decline ends the round: the evaluation is a concept again (it never left that state) and
   can be edited and put up in a new round.
@@ -227,21 +227,21 @@ class EvaluationSignable(Signable):
         # The open signing request is the freeze; the evaluation stays "concept" until signed.
         audit_log(actor=SIGNING, action="evaluation_put_up", obj=self.obj, round=round)
 
-    def on_all_signed(self, *, request: Any) -> None:
+    def on_all_signed(self, *, signing_request: Any) -> None:
         with _adopting(self.obj.pk):
-            self.obj = services.evaluation_adopt(actor=None, evaluation=self.obj)
+            self.obj = services.evaluation_adopt(actor=SIGNING, evaluation=self.obj)
 
-    def on_declined(self, *, request: Any) -> None:
+    def on_declined(self, *, signing_request: Any) -> None:
         # The round is declined (no longer open), so the evaluation is an editable concept again.
         reason = _("Niet getekend door %(party)s: %(reason)s") % {
-            "party": request.declined_party.name if request.declined_party else "–",
-            "reason": request.decline_reason,
+            "party": signing_request.declined_party.name if signing_request.declined_party else "–",
+            "reason": signing_request.decline_reason,
         }
         audit_log(
             actor=SIGNING,
             action="evaluation_declined",
             obj=self.obj,
-            round=request.round,
+            round=signing_request.round,
             reason=reason,
         )
 

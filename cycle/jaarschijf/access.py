@@ -1,7 +1,7 @@
 """Who may see and change what in a jaarschijf. Services call these rules whoever calls them;
 views use the ``get_*`` helpers, which raise Http404 for "missing" and "forbidden" alike.
 
-Rules (issue 5, "Responsibilities"):
+Rules (each asks agreements.access.framework_standing):
 - Everyone of a party of the framework reads the jaarschijf and comments on every piece.
 - Working-group members (of any party of the framework) edit everything: every contribution,
   the shared texts, and they move the state.
@@ -17,34 +17,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from agreements.access import AnyUser, user_membership, visible_frameworks
-from agreements.models import Membership, Party
+from agreements.access import AnyUser, Standing, framework_standing, visible_frameworks
+from agreements.models import Party
 from cycle.models import Contribution, Jaarschijf
 
 
-def _framework_party_ids(jaarschijf: Jaarschijf) -> set[int]:
-    cached = getattr(jaarschijf, "_party_ids", None)
-    if cached is None:
-        cached = set(jaarschijf.cycle_year.framework.parties.values_list("pk", flat=True))
-        jaarschijf._party_ids = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def _member(user: AnyUser, jaarschijf: Jaarschijf) -> Membership | None:
-    """The user's membership when their party is a party of the framework, else None."""
-    membership = user_membership(user)
-    if membership is None or membership.party_id not in _framework_party_ids(jaarschijf):
-        return None
-    return membership
+def _standing(user: AnyUser, jaarschijf: Jaarschijf) -> Standing:
+    return framework_standing(user, jaarschijf.cycle_year.framework)
 
 
 def is_working_group(user: AnyUser, jaarschijf: Jaarschijf) -> bool:
-    membership = _member(user, jaarschijf)
-    return membership is not None and membership.role == Membership.Role.WORKING_GROUP
+    return _standing(user, jaarschijf).is_working_group
 
 
 def can_comment(user: AnyUser, jaarschijf: Jaarschijf) -> bool:
-    return _member(user, jaarschijf) is not None
+    return _standing(user, jaarschijf).is_party
 
 
 def _state_allows(user: AnyUser, jaarschijf: Jaarschijf) -> bool:
@@ -57,12 +44,8 @@ def _state_allows(user: AnyUser, jaarschijf: Jaarschijf) -> bool:
 
 def can_edit_party(user: AnyUser, jaarschijf: Jaarschijf, party_id: int) -> bool:
     """May the user write contributions of this party (edit, add) in this state?"""
-    membership = _member(user, jaarschijf)
-    if membership is None or not _state_allows(user, jaarschijf):
-        return False
-    if membership.role == Membership.Role.WORKING_GROUP:
-        return True
-    return membership.role == Membership.Role.MEMBER and membership.party_id == party_id
+    standing = _standing(user, jaarschijf)
+    return standing.is_party and _state_allows(user, jaarschijf) and standing.writes_for(party_id)
 
 
 def can_edit_contribution(user: AnyUser, contribution: Contribution) -> bool:
@@ -75,14 +58,10 @@ def can_edit_texts(user: AnyUser, jaarschijf: Jaarschijf) -> bool:
 
 def editable_party_ids(user: AnyUser, jaarschijf: Jaarschijf) -> set[int] | None:
     """The parties whose contributions the user may write; None means every party."""
-    membership = _member(user, jaarschijf)
-    if membership is None or not _state_allows(user, jaarschijf):
+    standing = _standing(user, jaarschijf)
+    if not standing.is_party or not _state_allows(user, jaarschijf):
         return set()
-    if membership.role == Membership.Role.WORKING_GROUP:
-        return None
-    if membership.role == Membership.Role.MEMBER:
-        return {membership.party_id}
-    return set()
+    return standing.writable_party_ids()
 
 
 def can_manage(user: AnyUser, jaarschijf: Jaarschijf) -> bool:

@@ -1,6 +1,6 @@
 """Writes of the jaarschijf. Every service is atomic and records its change (JaarschijfChange)
-in the same transaction; access rules are checked here, whoever calls (``actor=None`` is the
-system itself: the demo loader).
+in the same transaction; access rules are checked here, whoever calls (the demo loader and the
+signing code pass a core.actors.SystemActor).
 
 No lost update: every piece (contribution, shared text) carries a version. A save names the
 version it was based on and is applied with ``UPDATE ... WHERE id = %s AND version = %s``; when
@@ -23,8 +23,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.access import user_party
+from agreements.access import framework_party_ids, user_party
 from agreements.models import Agreement, Membership, Party, Target
+from core.actors import is_system, person
 from cycle.jaarschijf import access as rules
 from cycle.models import (
     FIGURE_UNITS,
@@ -109,7 +110,7 @@ def _record(
         piece_id=piece_id,
         version=version,
         action=action,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person(actor),
         before=before,
         after=after,
     )
@@ -178,17 +179,16 @@ def jaarschijf_create(
     Creating it again returns the existing one unchanged.
     """
     framework = cycle_year.framework
-    if actor is not None:
-        probe = Jaarschijf(cycle_year=cycle_year)
-        if not rules.is_working_group(actor, probe):
-            raise PermissionDenied(_("Alleen de werkgroep maakt een jaarschijf aan."))
+    probe = Jaarschijf(cycle_year=cycle_year)
+    if not rules.is_working_group(actor, probe):
+        raise PermissionDenied(_("Alleen de werkgroep maakt een jaarschijf aan."))
     list(CycleYear.objects.select_for_update().filter(pk=cycle_year.pk).values_list("pk"))
     existing = Jaarschijf.objects.filter(cycle_year=cycle_year).first()
     if existing is not None:
         return existing
     plan_year = cycle_year.year + 1
     jaarschijf = Jaarschijf.objects.create(
-        cycle_year=cycle_year, plan_year=plan_year, created_by=actor, is_demo=is_demo
+        cycle_year=cycle_year, plan_year=plan_year, created_by=person(actor), is_demo=is_demo
     )
     texts = JaarschijfText.objects.bulk_create(
         [
@@ -200,10 +200,10 @@ def jaarschijf_create(
                     "wat elke partij dat jaar concreet doet."
                 )
                 % {"framework": framework.title, "year": plan_year},
-                updated_by=actor,
+                updated_by=person(actor),
             ),
             JaarschijfText(
-                jaarschijf=jaarschijf, key=JaarschijfText.Key.SPEARHEADS, updated_by=actor
+                jaarschijf=jaarschijf, key=JaarschijfText.Key.SPEARHEADS, updated_by=person(actor)
             ),
         ]
     )
@@ -232,7 +232,7 @@ def jaarschijf_create(
                     planned_quarter=Contribution.Quarter.YEAR,
                     target_id=line.target_id,
                     source=Contribution.Source.BID,
-                    updated_by=actor,
+                    updated_by=person(actor),
                 )
             )
             covered.add((agreement_id, bid.corporation_id))
@@ -241,10 +241,10 @@ def jaarschijf_create(
         .prefetch_related("responsible_parties")
         .order_by("theme__number", "number")
     )
-    framework_party_ids = set(framework.parties.values_list("pk", flat=True))
+    party_ids = framework_party_ids(framework)
     for agreement in agreements:
         for party in sorted(agreement.responsible_parties.all(), key=lambda p: (p.kind, p.name)):
-            if party.pk not in framework_party_ids or (agreement.pk, party.pk) in covered:
+            if party.pk not in party_ids or (agreement.pk, party.pk) in covered:
                 continue
             contributions.append(
                 Contribution(
@@ -252,7 +252,7 @@ def jaarschijf_create(
                     agreement=agreement,
                     party=party,
                     source=Contribution.Source.FRAMEWORK,
-                    updated_by=actor,
+                    updated_by=person(actor),
                 )
             )
     previous = _previous_jaarschijf(cycle_year) if copy_previous else None
@@ -271,7 +271,7 @@ def jaarschijf_create(
                     target_id=old.target_id,
                     source=Contribution.Source.PREVIOUS,
                     copied_from=old,
-                    updated_by=actor,
+                    updated_by=person(actor),
                 )
             )
     for order, contribution in enumerate(contributions):
@@ -284,7 +284,7 @@ def jaarschijf_create(
             piece_id=piece.pk,
             version=1,
             action="create",
-            actor=actor,
+            actor=person(actor),
             after=text_snapshot(piece),
         )
         for piece in texts
@@ -295,7 +295,7 @@ def jaarschijf_create(
             piece_id=piece.pk,
             version=1,
             action="create",
-            actor=actor,
+            actor=person(actor),
             after=contribution_snapshot(piece),
         )
         for piece in contributions
@@ -307,7 +307,7 @@ def jaarschijf_create(
             piece_id=jaarschijf.pk,
             version=1,
             action="create",
-            actor=actor,
+            actor=person(actor),
             after={
                 "state": jaarschijf.state,
                 "signing_round": jaarschijf.signing_round,
@@ -378,9 +378,9 @@ def contribution_add(
 ) -> Contribution:
     jaarschijf = _lock_state(jaarschijf.pk)
     _check_editable(jaarschijf)
-    if actor is not None and not rules.can_edit_party(actor, jaarschijf, party.pk):
+    if not rules.can_edit_party(actor, jaarschijf, party.pk):
         raise PermissionDenied(_("U mag geen bijdrage van deze partij toevoegen."))
-    if party.pk not in rules._framework_party_ids(jaarschijf):
+    if party.pk not in framework_party_ids(jaarschijf.cycle_year.framework):
         raise ValidationError(_("Deze partij hoort niet bij het kader."))
     if agreement is not None and agreement.theme.framework_id != jaarschijf.cycle_year.framework_id:
         raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
@@ -394,7 +394,7 @@ def contribution_add(
         party=party,
         source=Contribution.Source.MANUAL,
         order=(last or 0) + 1,
-        updated_by=actor,
+        updated_by=person(actor),
         **_contribution_values(clean),
     )
     _record(jaarschijf.pk, PieceType.CONTRIBUTION, contribution.pk, 1, "create", actor, None, clean)
@@ -432,7 +432,7 @@ def contribution_update(
     jaarschijf = _lock_state(contribution.jaarschijf_id)
     contribution.jaarschijf = jaarschijf
     _check_editable(jaarschijf)
-    if actor is not None and not rules.can_edit_contribution(actor, contribution):
+    if not rules.can_edit_contribution(actor, contribution):
         raise PermissionDenied(_("U mag deze bijdrage niet wijzigen."))
     clean = _clean_contribution(data, contribution.agreement_id)
     before = contribution_snapshot(contribution)
@@ -444,7 +444,7 @@ def contribution_update(
         **_contribution_values(clean),
         version=F("version") + 1,
         updated_at=timezone.now(),
-        updated_by=actor if getattr(actor, "pk", None) else None,
+        updated_by=person(actor),
     )
     if updated != 1:
         raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
@@ -469,7 +469,7 @@ def jaarschijf_text_update(
     piece = JaarschijfText.objects.get(pk=text_id)
     jaarschijf = _lock_state(piece.jaarschijf_id)
     _check_editable(jaarschijf)
-    if actor is not None and not rules.can_edit_texts(actor, jaarschijf):
+    if not rules.can_edit_texts(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep wijzigt de gezamenlijke teksten."))
     clean = {"text": (text or "").replace("\r\n", "\n").strip()}
     before = text_snapshot(piece)
@@ -481,7 +481,7 @@ def jaarschijf_text_update(
         text=clean["text"],
         version=F("version") + 1,
         updated_at=timezone.now(),
-        updated_by=actor if getattr(actor, "pk", None) else None,
+        updated_by=person(actor),
     )
     if updated != 1:
         raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
@@ -561,7 +561,7 @@ def jaarschijf_set_state(*, actor: Any, jaarschijf: Jaarschijf, state: str) -> J
     """concept -> definitief concept -> ter ondertekening (and definitief concept -> concept);
     the working group's steps. Signed and back-from-frozen have their own services."""
     jaarschijf = _lock_for_update(jaarschijf)
-    if actor is not None and not rules.can_manage(actor, jaarschijf):
+    if not rules.can_manage(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep wijzigt de status."))
     if state not in TRANSITIONS.get(jaarschijf.state, set()):
         raise ValidationError(
@@ -580,7 +580,7 @@ def jaarschijf_reopen(*, actor: Any, jaarschijf: Jaarschijf, reason: str = "") -
     jaarschijf's current ``signing_round``.
     """
     jaarschijf = _lock_for_update(jaarschijf)
-    if actor is not None and not rules.can_manage(actor, jaarschijf):
+    if not rules.can_manage(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep kan de jaarschijf heropenen."))
     if jaarschijf.state != Jaarschijf.State.FOR_SIGNING:
         raise ValidationError(_("Alleen een jaarschijf ter ondertekening kan terug naar concept."))
@@ -603,6 +603,8 @@ def jaarschijf_mark_signed(*, actor: Any, jaarschijf: Jaarschijf, signing_round:
     Refused when the jaarschijf is not ter ondertekening or the round is stale (it was reopened
     after those signatures were given).
     """
+    if not is_system(actor):
+        raise PermissionDenied(_("Alleen de ondertekening zelf zet de jaarschijf op ondertekend."))
     jaarschijf = _lock_for_update(jaarschijf)
     if jaarschijf.state != Jaarschijf.State.FOR_SIGNING:
         raise ValidationError(_("De jaarschijf staat niet ter ondertekening."))
@@ -668,7 +670,7 @@ def _notify_recipients(jaarschijf: Jaarschijf, piece_type: str, piece_id: int, a
     else:
         users = users.filter(
             membership__role=Membership.Role.WORKING_GROUP,
-            membership__party__in=rules._framework_party_ids(jaarschijf),
+            membership__party__in=framework_party_ids(jaarschijf.cycle_year.framework),
         )
     if getattr(author, "pk", None):
         users = users.exclude(pk=author.pk)
@@ -695,7 +697,7 @@ def comment_add(
     notify: bool = True,
 ) -> JaarschijfComment:
     """A comment (or a reply) on a piece; the piece's party hears of it by e-mail after commit."""
-    if actor is not None and not rules.can_comment(actor, jaarschijf):
+    if not rules.can_comment(actor, jaarschijf):
         raise PermissionDenied(_("U kunt hier niet reageren."))
     text = (text or "").strip()
     if not text:
@@ -714,15 +716,15 @@ def comment_add(
         piece_type=piece_type,
         piece_id=piece_id,
         parent=parent,
-        author=actor,
-        author_party=user_party(actor) if actor is not None else None,
+        author=person(actor),
+        author_party=user_party(actor),
         text=text,
     )
     # The comment row is its own record (author, party, time); it is never edited.
     if notify:
         recipients = _notify_recipients(jaarschijf, piece_type, piece_id, actor)
         if recipients:
-            author = (actor.get_full_name() or actor.username) if actor is not None else "—"
+            author = actor.get_full_name() or actor.username
             subject = _("Nieuwe reactie op de jaarschijf %(year)s") % {"year": jaarschijf.plan_year}
             body = _(
                 "%(author)s reageerde:\n\n%(text)s\n\nBekijk de jaarschijf in het portaal."
@@ -746,12 +748,12 @@ def comment_set_resolved(*, actor: Any, comment: JaarschijfComment, resolved: bo
     jaarschijf = Jaarschijf.objects.select_related("cycle_year__framework").get(
         pk=comment.jaarschijf_id
     )
-    if actor is not None and not rules.can_comment(actor, jaarschijf):
+    if not rules.can_comment(actor, jaarschijf):
         raise PermissionDenied(_("U kunt deze reactie niet afhandelen."))
     if comment.parent_id is not None:
         raise ValidationError(_("Alleen een hele discussie wordt afgehandeld."))
     if comment.resolved == resolved:
         return
     comment.resolved = resolved
-    comment.resolved_by = actor if resolved else None
+    comment.resolved_by = person(actor) if resolved else None
     comment.save(update_fields=["resolved", "resolved_by"])

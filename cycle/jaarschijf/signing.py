@@ -25,7 +25,6 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,9 +36,12 @@ from agreements.signing.selectors import (
     DocumentSigningStatus,
     document_signing_status,
 )
+from agreements.signing.services import signing_withdraw
+from core.actors import SIGNING
 from cycle.jaarschijf import selectors
 from cycle.jaarschijf import services as js
 from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
+from cycle.services import milestone_set_done
 
 KEY = "jaarschijf"
 # The process step of the calendar whose milestone is "the jaarschijf is signed" (15 December).
@@ -168,25 +170,21 @@ class JaarschijfSignable(Signable):
             actor=actor, jaarschijf=self.obj, state=Jaarschijf.State.FOR_SIGNING
         )
 
-    def on_all_signed(self, *, request: Any) -> None:
-        last = request.signatures.select_related("signer").order_by("-signed_at", "-id").first()
-        actor = last.signer if last else None
+    def on_all_signed(self, *, signing_request: Any) -> None:
         self.obj = js.jaarschijf_mark_signed(
-            actor=actor, jaarschijf=self.obj, signing_round=_content_round(request)
+            actor=SIGNING, jaarschijf=self.obj, signing_round=_content_round(signing_request)
         )
         milestone = signed_milestone(self.obj)
         if milestone is not None:
-            from cycle.services import milestone_set_done
+            milestone_set_done(actor=SIGNING, milestone=milestone, done=True)
 
-            milestone_set_done(actor=actor, milestone=milestone, done=True)
-
-    def on_declined(self, *, request: Any) -> None:
+    def on_declined(self, *, signing_request: Any) -> None:
         # The decliner is a signatory, not the working group: the system takes it back.
         reason = _("Niet getekend door %(party)s: %(reason)s") % {
-            "party": request.declined_party.name if request.declined_party else "–",
-            "reason": request.decline_reason,
+            "party": signing_request.declined_party.name if signing_request.declined_party else "–",
+            "reason": signing_request.decline_reason,
         }
-        self.obj = js.jaarschijf_reopen(actor=None, jaarschijf=self.obj, reason=reason)
+        self.obj = js.jaarschijf_reopen(actor=SIGNING, jaarschijf=self.obj, reason=reason)
 
 
 # --- reads and writes of the jaarschijf's signing ------------------------------------------
@@ -253,12 +251,9 @@ def jaarschijf_signing_reopen(
     jaarschijf = js.jaarschijf_reopen(actor=actor, jaarschijf=jaarschijf, reason=reason)
     reason = (reason or "").strip()
     note = _("Teruggezet naar concept door de werkgroep")
-    for request in SigningRequest.objects.select_for_update().filter(
-        document_type=KEY, object_id=jaarschijf.pk, status=SigningRequest.Status.OPEN
-    ):
-        request.status = SigningRequest.Status.DECLINED
-        request.completed_at = timezone.now()
-        request.declined_by = actor if getattr(actor, "pk", None) else None
-        request.decline_reason = f"{note}: {reason}" if reason else note
-        request.save()
+    signing_withdraw(
+        signable=JaarschijfSignable(jaarschijf),
+        actor=actor,
+        reason=f"{note}: {reason}" if reason else note,
+    )
     return jaarschijf

@@ -21,6 +21,7 @@ from agreements.models import (
     Target,
     Theme,
 )
+from core.actors import DEMO_LOADER
 from tests.factories import DEFAULT_PASSWORD, PartyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ PARTY_ROWS = [
 
 
 def test_parties_upsert_creates_parties_with_their_municipality():
-    services.parties_upsert(rows=PARTY_ROWS)
+    services.parties_upsert(actor=DEMO_LOADER, rows=PARTY_ROWS)
 
     assert Party.objects.count() == 3
     corporation = Party.objects.get(slug="corp")
@@ -55,20 +56,20 @@ def test_parties_upsert_creates_parties_with_their_municipality():
 
 
 def test_parties_upsert_twice_changes_nothing():
-    services.parties_upsert(rows=PARTY_ROWS)
+    services.parties_upsert(actor=DEMO_LOADER, rows=PARTY_ROWS)
     before = list(Party.objects.order_by("slug").values())
 
-    services.parties_upsert(rows=PARTY_ROWS)
+    services.parties_upsert(actor=DEMO_LOADER, rows=PARTY_ROWS)
 
     assert list(Party.objects.order_by("slug").values()) == before
 
 
 def test_parties_upsert_updates_by_slug():
-    services.parties_upsert(rows=PARTY_ROWS)
+    services.parties_upsert(actor=DEMO_LOADER, rows=PARTY_ROWS)
     rows = copy.deepcopy(PARTY_ROWS)
     rows[0]["name"] = "Corporatie (nieuwe naam)"
 
-    services.parties_upsert(rows=rows)
+    services.parties_upsert(actor=DEMO_LOADER, rows=rows)
 
     assert Party.objects.count() == 3
     assert Party.objects.get(slug="corp").name == "Corporatie (nieuwe naam)"
@@ -81,6 +82,7 @@ def test_account_ensure_creates_a_user_with_password_and_membership():
     party = PartyFactory()
 
     user = services.account_ensure(
+        actor=DEMO_LOADER,
         username="nieuw",
         password="eerste-wachtwoord",
         party=party,
@@ -97,7 +99,9 @@ def test_account_ensure_never_overwrites_an_existing_password():
     party = PartyFactory()
     existing = UserFactory(username="bestaand")  # password DEFAULT_PASSWORD
 
-    services.account_ensure(username="bestaand", password="ander-wachtwoord", party=party)
+    services.account_ensure(
+        actor=DEMO_LOADER, username="bestaand", password="ander-wachtwoord", party=party
+    )
 
     existing.refresh_from_db()
     assert existing.check_password(DEFAULT_PASSWORD)
@@ -107,8 +111,12 @@ def test_account_ensure_never_overwrites_an_existing_password():
 def test_account_ensure_twice_keeps_one_user_and_one_membership():
     party = PartyFactory()
 
-    services.account_ensure(username="dubbel", password="x-wachtwoord-1", party=party)
-    services.account_ensure(username="dubbel", password="x-wachtwoord-1", party=party)
+    services.account_ensure(
+        actor=DEMO_LOADER, username="dubbel", password="x-wachtwoord-1", party=party
+    )
+    services.account_ensure(
+        actor=DEMO_LOADER, username="dubbel", password="x-wachtwoord-1", party=party
+    )
 
     assert User.objects.filter(username="dubbel").count() == 1
     assert Membership.objects.filter(user__username="dubbel").count() == 1
@@ -116,7 +124,11 @@ def test_account_ensure_twice_keeps_one_user_and_one_membership():
 
 def test_account_ensure_superuser_without_party():
     user = services.account_ensure(
-        username="beheer", password="beheer-wachtwoord", party=None, is_superuser=True
+        actor=DEMO_LOADER,
+        username="beheer",
+        password="beheer-wachtwoord",
+        party=None,
+        is_superuser=True,
     )
 
     assert user.is_superuser and user.is_staff
@@ -128,7 +140,7 @@ def test_account_ensure_superuser_without_party():
 
 @pytest.fixture
 def parties():
-    services.parties_upsert(rows=PARTY_ROWS)
+    services.parties_upsert(actor=DEMO_LOADER, rows=PARTY_ROWS)
     return {party.slug: party for party in Party.objects.all()}
 
 
@@ -244,7 +256,7 @@ def snapshot() -> dict:
 
 
 def test_framework_import_creates_the_whole_framework(parties):
-    framework = services.framework_import(data=document())
+    framework = services.framework_import(actor=DEMO_LOADER, data=document())
 
     assert framework.title == "Testkader 2021-2025"
     assert framework.introduction == "Inleiding."
@@ -260,11 +272,11 @@ def test_framework_import_creates_the_whole_framework(parties):
 
 
 def test_framework_import_twice_changes_nothing(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     before = snapshot()
     before["frameworks"][0].pop("updated_at")
 
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
 
     after = snapshot()
     after["frameworks"][0].pop("updated_at")
@@ -272,12 +284,12 @@ def test_framework_import_twice_changes_nothing(parties):
 
 
 def test_framework_import_updates_changed_rows_in_place(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     sloop_pk = Target.objects.get(code="sloop").pk
     changed = document()
     changed["themes"][0]["agreements"][0]["targets"][0]["value"] = 500
 
-    services.framework_import(data=changed)
+    services.framework_import(actor=DEMO_LOADER, data=changed)
 
     sloop = Target.objects.get(code="sloop")
     assert sloop.pk == sloop_pk
@@ -290,14 +302,14 @@ def test_framework_import_updates_changed_rows_in_place(parties):
     ids=["signed", "up-for-signing", "amended-by-addendum"],
 )
 def test_framework_import_refuses_a_framework_the_portal_has_taken_over(parties, portal_state):
-    framework = services.framework_import(data=document())
+    framework = services.framework_import(actor=DEMO_LOADER, data=document())
     # Set directly in the database: the model layer itself refuses changes to a frozen framework.
     QuerySet.update(Framework.objects.filter(pk=framework.pk), **portal_state)
     changed = document()
     changed["themes"][0]["agreements"][0]["targets"][0]["value"] = 500
 
     with pytest.raises(services.FrameworkHeldByPortal):
-        services.framework_import(data=changed)
+        services.framework_import(actor=DEMO_LOADER, data=changed)
 
     assert Target.objects.get(code="sloop").value != 500
 
@@ -313,7 +325,7 @@ def test_load_demo_skips_a_framework_signed_in_the_portal_and_says_so():
 
 
 def test_framework_import_removes_rows_the_document_no_longer_has(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     smaller = document()
     del smaller["themes"][1]  # theme 2 with its agreement and target
     del smaller["themes"][0]["agreements"][1]  # agreement 1.2
@@ -321,7 +333,7 @@ def test_framework_import_removes_rows_the_document_no_longer_has(parties):
     del smaller["process_steps"][1]
     del smaller["signatories"][1]
 
-    framework = services.framework_import(data=smaller)
+    framework = services.framework_import(actor=DEMO_LOADER, data=smaller)
 
     assert list(framework.themes.values_list("number", flat=True)) == [1]
     assert list(Agreement.objects.values_list("title", flat=True)) == ["Sloop"]
@@ -331,25 +343,25 @@ def test_framework_import_removes_rows_the_document_no_longer_has(parties):
 
 
 def test_framework_import_removes_parties_dropped_from_a_target(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     changed = document()
     changed["themes"][0]["agreements"][0]["targets"][0]["parties"] = []
     changed["themes"][0]["agreements"][0]["responsible"] = []
 
-    services.framework_import(data=changed)
+    services.framework_import(actor=DEMO_LOADER, data=changed)
 
     assert not Target.objects.get(code="sloop").parties.exists()
     assert not Agreement.objects.get(title="Sloop").responsible_parties.exists()
 
 
 def test_framework_import_leaves_other_frameworks_alone(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     other = document()
     other["framework"]["slug"] = "ander-kader"
     other["framework"]["title"] = "Ander kader"
     del other["themes"][1]
 
-    services.framework_import(data=other)
+    services.framework_import(actor=DEMO_LOADER, data=other)
 
     assert Theme.objects.filter(framework__slug="testkader").count() == 2
     assert Theme.objects.filter(framework__slug="ander-kader").count() == 1
@@ -369,7 +381,7 @@ def test_framework_import_with_unknown_party_raises_a_clear_error(parties, place
         data["themes"][1]["agreements"][0]["targets"][0]["parties"] = ["onbekende-partij"]
 
     with pytest.raises(ValueError, match="onbekende-partij"):
-        services.framework_import(data=data)
+        services.framework_import(actor=DEMO_LOADER, data=data)
 
 
 @pytest.mark.parametrize("place", ["municipality", "signatory"])
@@ -384,7 +396,7 @@ def test_framework_import_with_unknown_municipality_or_signatory_party_raises_a_
 
     # A bare KeyError('onbekende-gemeente') does not tell the editor of the document what is wrong.
     with pytest.raises(ValueError, match="Onbekende partij.*onbekende-gemeente"):
-        services.framework_import(data=data)
+        services.framework_import(actor=DEMO_LOADER, data=data)
 
 
 def test_framework_import_with_unknown_party_creates_nothing(parties):
@@ -392,7 +404,7 @@ def test_framework_import_with_unknown_party_creates_nothing(parties):
     data["themes"][1]["agreements"][0]["responsible"] = ["onbekende-partij"]
 
     with pytest.raises(ValueError):
-        services.framework_import(data=data)
+        services.framework_import(actor=DEMO_LOADER, data=data)
 
     assert not Framework.objects.exists()
     assert not Theme.objects.exists()
@@ -401,7 +413,7 @@ def test_framework_import_with_unknown_party_creates_nothing(parties):
 
 
 def test_framework_import_with_unknown_party_changes_nothing_in_an_existing_framework(parties):
-    services.framework_import(data=document())
+    services.framework_import(actor=DEMO_LOADER, data=document())
     before = snapshot()
     data = document()
     data["framework"]["title"] = "Nieuwe titel"
@@ -409,7 +421,7 @@ def test_framework_import_with_unknown_party_changes_nothing_in_an_existing_fram
     data["themes"][1]["agreements"][0]["targets"][0]["parties"] = ["onbekende-partij"]
 
     with pytest.raises(ValueError):
-        services.framework_import(data=data)
+        services.framework_import(actor=DEMO_LOADER, data=data)
 
     assert snapshot() == before
 

@@ -11,8 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agreements.models import Agreement, Framework, Membership, Party, ProcessStep, Target, Theme
+from core.actors import DEMO_LOADER
 from cycle import services
 from cycle.bids import services as bids_services
+from cycle.bids.types import LineInput
 from cycle.calendar import AMSTERDAM
 from cycle.models import CycleYear, Figure
 
@@ -138,7 +140,7 @@ def world(db) -> World:
         users[username] = user
     users["admin"] = User.objects.create_superuser("admin", "admin@example.org", "kerkrade-demo")
     users["nobody"] = User.objects.create_user("nobody", "nobody@example.org", "kerkrade-demo")
-    cycle_year = services.cycle_year_create(framework=framework, year=2025)
+    cycle_year = services.cycle_year_create(actor=DEMO_LOADER, framework=framework, year=2025)
     return World(
         framework=framework,
         parties=parties,
@@ -148,11 +150,9 @@ def world(db) -> World:
     )
 
 
-def full_lines(base: int = 10) -> dict[str, bids_services.LineInput]:
+def full_lines(base: int = 10) -> dict[str, LineInput]:
     return {
-        figure.value: bids_services.LineInput(
-            quantity=Decimal(base + index), explanation=f"uitleg {index}"
-        )
+        figure.value: LineInput(quantity=Decimal(base + index), explanation=f"uitleg {index}")
         for index, figure in enumerate(Figure)
     }
 

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection, connections
 
+from core.actors import DEMO_LOADER
 from cycle import reminders as reminders
 from cycle import services, tasks
 from cycle.models import Milestone, ReminderSent
@@ -176,7 +177,7 @@ def test_daily_task_runs_in_a_real_worker_through_redis(world):
     from kerkrade_pa.celery import app
 
     services.milestone_add(
-        actor=None,
+        actor=DEMO_LOADER,
         cycle_year=world.cycle_year,
         title="Vandaag plus drie",
         deadline=timezone.localdate() + dt.timedelta(days=3),

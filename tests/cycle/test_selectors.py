@@ -7,9 +7,11 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Party
+from core.actors import DEMO_LOADER
 from cycle import selectors, services
 from cycle.bids import selectors as bids_selectors
 from cycle.bids import services as bids_services
+from cycle.bids.types import LineInput
 from cycle.models import Bid
 
 from .conftest import amsterdam, full_lines
@@ -36,7 +38,7 @@ def grow(world, factor: int):
             bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 10))
         for index in range(factor):
             services.milestone_add(
-                actor=None,
+                actor=DEMO_LOADER,
                 cycle_year=world.cycle_year,
                 title=f"Extra {corporation.slug} {index}",
                 deadline=dt.date(2025, 9, 1),
@@ -116,7 +118,7 @@ def test_bid_detail_query_count_independent_of_versions(client, world):
 
 def test_multi_year_sums_add_current_versions_per_corporation(world, submitted_bid):
     # A second cycle year with HEEMwonen v1 superseded by v2: only v2 counts.
-    cycle_year = services.cycle_year_create(framework=world.framework, year=2023)
+    cycle_year = services.cycle_year_create(actor=DEMO_LOADER, framework=world.framework, year=2023)
     user = world.users["heemwonen"]
     for quantity in (5, 7):
         bid = bids_services.bid_draft_start(
@@ -125,7 +127,7 @@ def test_multi_year_sums_add_current_versions_per_corporation(world, submitted_b
         bids_services.bid_lines_save(
             actor=user,
             bid=bid,
-            lines={**full_lines(), "sloop": bids_services.LineInput(quantity=Decimal(quantity))},
+            lines={**full_lines(), "sloop": LineInput(quantity=Decimal(quantity))},
         )
         bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2023, 6, 1))
     # 2025's bid plans 2026, outside 2021-2025: not counted.

@@ -4,10 +4,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.actors import DEMO_LOADER
 from core.models import AuditEvent
 from cycle import services
 from cycle.bids import services as bids_services
 from cycle.bids.selectors import bid_is_late, bid_versions, with_deadline
+from cycle.bids.types import LineInput
 from cycle.calendar import Status
 from cycle.models import Bid, Milestone
 from cycle.selectors import with_status
@@ -49,7 +51,7 @@ def test_cycle_year_create_twice_adds_nothing_and_keeps_moved_dates(world):
         note="",
     )
     count = world.cycle_year.milestones.count()
-    services.cycle_year_create(framework=world.framework, year=2025)
+    services.cycle_year_create(actor=DEMO_LOADER, framework=world.framework, year=2025)
     assert world.cycle_year.milestones.count() == count
     milestone.refresh_from_db()
     assert milestone.deadline == dt.date(2025, 4, 15)
@@ -165,7 +167,7 @@ def test_new_version_supersedes_the_previous_and_keeps_it(world, submitted_bid):
     assert draft.version == 2
     assert draft.lines.get(figure="sloop").quantity == Decimal(10)  # copied from version 1
     bids_services.bid_lines_save(
-        actor=user, bid=draft, lines={"sloop": bids_services.LineInput(quantity=Decimal(99))}
+        actor=user, bid=draft, lines={"sloop": LineInput(quantity=Decimal(99))}
     )
     bids_services.bid_submit(actor=user, bid=draft, at=amsterdam(2025, 6, 25))
     statuses = dict(Bid.objects.values_list("version", "status"))
@@ -196,7 +198,7 @@ def test_agreement_from_another_framework_refused(world, draft_bid):
         bids_services.bid_lines_save(
             actor=world.users["heemwonen"],
             bid=draft_bid,
-            lines={"sloop": bids_services.LineInput(quantity=Decimal(1), agreement=foreign)},
+            lines={"sloop": LineInput(quantity=Decimal(1), agreement=foreign)},
         )
 
 

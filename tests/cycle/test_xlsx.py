@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from cycle.bids import services as bids_services
 from cycle.bids import xlsx as bid_xlsx
+from cycle.bids.types import LineInput
 from cycle.models import Bid, BidUpload
 
 
@@ -201,7 +202,7 @@ def test_text_from_the_database_never_becomes_a_formula(world, draft_bid):
     bids_services.bid_lines_save(
         actor=world.users["heemwonen"],
         bid=draft_bid,
-        lines={"sloop": bids_services.LineInput(quantity=1, explanation='=HYPERLINK("x","y")')},
+        lines={"sloop": LineInput(quantity=1, explanation='=HYPERLINK("x","y")')},
     )
     lines = {line.figure: line for line in draft_bid.lines.all()}
     data = bid_xlsx.build_template(

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from agreements import services as agreement_services
 from agreements.models import Membership, Party
+from core.actors import DEMO_LOADER
 from housing_stock import demo
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "kerkrade"
@@ -17,7 +18,7 @@ FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "kerkrade"
 def parties(db) -> dict[str, Party]:
     with (FIXTURES / "parties.toml").open("rb") as handle:
         rows = tomllib.load(handle)["parties"]
-    agreement_services.parties_upsert(rows=rows)
+    agreement_services.parties_upsert(actor=DEMO_LOADER, rows=rows)
     return {party.slug: party for party in Party.objects.all()}
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.actors import DEMO_LOADER
 from housing_stock import services
 from housing_stock.models import StockImport, StockSnapshot
 
@@ -319,6 +320,7 @@ def _grow(parties, municipality, times: int) -> None:
     for i in range(times):
         for slug in ["heemwonen", "wonen-zuid", "wonen-limburg"]:
             services.snapshot_upsert(
+                actor=DEMO_LOADER,
                 key=f"grow-{slug}-{i}",
                 municipality=municipality,
                 party=parties[slug],

@@ -11,8 +11,9 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from agreements.addenda.services import ChangeSpec, addendum_propose, word_diff
+from agreements.addenda.signing import AddendumSignable
 from agreements.models import Addendum, Agreement, Framework, FrameworkVersion, Target
-from agreements.signing.registry import AddendumSignable, FrameworkSignable
+from agreements.signing.framework import FrameworkSignable
 from agreements.signing.services import signature_add, signing_decline, signing_put_up
 from tests.agreements.signing.conftest import PASSWORD
 

@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, transaction
 from agreements import services
 from agreements.models import Agreement, Framework, Signature, SigningRequest, Target, Theme
 from agreements.signing.freeze import SignedDocumentError
+from core.actors import DEMO_LOADER
 from tests.factories import AgreementFactory, PartyFactory, UserFactory
 
 from .test_services import put_up, sign_all
@@ -98,7 +99,7 @@ def test_service_is_refused(signed):
         }
     }
     with pytest.raises(SignedDocumentError):
-        services.framework_import(data=data)
+        services.framework_import(actor=DEMO_LOADER, data=data)
     assert Framework.objects.get(pk=signed.framework.pk).title == "Kader Teststad"
 
 

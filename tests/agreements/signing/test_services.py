@@ -12,7 +12,8 @@ from django.db import IntegrityError, transaction
 
 from agreements.canonical import canonical_bytes, framework_content
 from agreements.models import Framework, Membership, Signature, SigningRequest
-from agreements.signing.registry import FrameworkSignable, adapter_for, signable_types
+from agreements.signing.framework import FrameworkSignable
+from agreements.signing.registry import adapter_for, signable_types
 from agreements.signing.services import (
     SigningError,
     signature_add,

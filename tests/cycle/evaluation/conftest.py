@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from agreements.models import Agreement, Target
+from core.actors import DEMO_LOADER
 from cycle import services
 from cycle.evaluation import services as es
 from cycle.jaarschijf import services as js
@@ -97,12 +98,12 @@ def signed_jaarschijf(world) -> Jaarschijf:
             world.parties["huurdersorganisatie-heemwonen"],
         ]
     )
-    cycle_year = services.cycle_year_create(framework=world.framework, year=2024)
+    cycle_year = services.cycle_year_create(actor=DEMO_LOADER, framework=world.framework, year=2024)
     jaarschijf = js.jaarschijf_create(actor=world.users["werkgroep"], cycle_year=cycle_year)
     sloop = Target.objects.get(agreement=world.agreement, code="sloop")
     for slug, quantity in [("heemwonen", 40), ("wonen-zuid", 30)]:
         js.contribution_add(
-            actor=None,
+            actor=DEMO_LOADER,
             jaarschijf=jaarschijf,
             party=world.parties[slug],
             agreement=world.agreement,
@@ -111,13 +112,13 @@ def signed_jaarschijf(world) -> Jaarschijf:
             ),
         )
     for state in [Jaarschijf.State.FINAL_DRAFT, Jaarschijf.State.FOR_SIGNING]:
-        jaarschijf = js.jaarschijf_set_state(actor=None, jaarschijf=jaarschijf, state=state)
-    return js.jaarschijf_mark_signed(actor=None, jaarschijf=jaarschijf, signing_round=1)
+        jaarschijf = js.jaarschijf_set_state(actor=DEMO_LOADER, jaarschijf=jaarschijf, state=state)
+    return js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=jaarschijf, signing_round=1)
 
 
 @pytest.fixture
 def eval_year(world, signed_jaarschijf):
-    return services.cycle_year_create(framework=world.framework, year=2026)
+    return services.cycle_year_create(actor=DEMO_LOADER, framework=world.framework, year=2026)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
 from cycle.evaluation.tasks import render_evaluation_pdf
@@ -60,7 +61,7 @@ def test_cached_concept_is_served_at_once(client, world, evaluation, no_worker):
 
 
 def test_cached_adopted_is_served_at_once(client, world, evaluation, no_worker):
-    evaluation = es.evaluation_adopt(actor=None, evaluation=evaluation)
+    evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation)
     cache.set(evaluation_pdf.cache_key(evaluation), FAKE_PDF)
     response = login(client, world, "wethouder").get(pdf_url(evaluation))
     assert response.content == FAKE_PDF

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from core.actors import DEMO_LOADER
 from cycle.evaluation import selectors as sel
 from cycle.evaluation import services as es
 from cycle.evaluation.compliance import Light
@@ -15,14 +16,14 @@ pytestmark = pytest.mark.django_db
 def _fill(world, evaluation, *, passend=Decimal(97)):
     for slug, permit in [("heemwonen", 40), ("wonen-zuid", 20), ("wonen-limburg", 12)]:
         es.year_figures_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             corporation=world.parties[slug],
             data=figures(passend_pct=passend, permit_holder_lettings=permit, relets=320),
         )
     for slug, quantity in [("heemwonen", 40), ("wonen-zuid", 30)]:
         es.realisation_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             contribution_id=sloop_contribution(evaluation, slug).pk,
             data=es.RealisationInput(
@@ -53,7 +54,7 @@ def test_missing_figures_give_no_data_not_green(world, evaluation):
 def test_permit_holder_task_divided_by_stock(world, evaluation):
     _fill(world, evaluation)
     evaluation = es.evaluation_update(
-        actor=None, evaluation=evaluation, conclusion="", permit_holder_task=75
+        actor=DEMO_LOADER, evaluation=evaluation, conclusion="", permit_holder_task=75
     )
     summary = sel.evaluation_summary(evaluation)
     rows = {row.corporation.slug: row for row in summary.permit_rows}

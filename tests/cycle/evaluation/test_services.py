@@ -3,6 +3,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.actors import DEMO_LOADER
 from core.models import AuditEvent
 from cycle.evaluation import services as es
 from cycle.models import ContributionRealisation, Evaluation, YearFigures
@@ -95,7 +96,7 @@ def test_not_fully_realised_needs_an_explanation(world, evaluation):
     contribution = sloop_contribution(evaluation, "heemwonen")
     with pytest.raises(ValidationError) as error:
         es.realisation_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             contribution_id=contribution.pk,
             data=done(10, R.PARTLY),
@@ -106,11 +107,11 @@ def test_not_fully_realised_needs_an_explanation(world, evaluation):
 def test_stale_version_is_refused(world, evaluation):
     contribution = sloop_contribution(evaluation, "heemwonen")
     es.realisation_save(
-        actor=None, evaluation=evaluation, contribution_id=contribution.pk, data=done()
+        actor=DEMO_LOADER, evaluation=evaluation, contribution_id=contribution.pk, data=done()
     )
     with pytest.raises(ValidationError):
         es.realisation_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             contribution_id=contribution.pk,
             data=done(41),
@@ -120,7 +121,9 @@ def test_stale_version_is_refused(world, evaluation):
 
 def test_contribution_of_another_jaarschijf_is_refused(world, evaluation):
     with pytest.raises(ValidationError):
-        es.realisation_save(actor=None, evaluation=evaluation, contribution_id=999999, data=done())
+        es.realisation_save(
+            actor=DEMO_LOADER, evaluation=evaluation, contribution_id=999999, data=done()
+        )
 
 
 def test_corporation_enters_its_year_figures(world, evaluation):
@@ -166,7 +169,7 @@ def test_tenant_organisation_enters_no_figures(world, evaluation):
 def test_figures_are_validated(world, evaluation):
     with pytest.raises(ValidationError) as error:
         es.year_figures_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             corporation=world.parties["heemwonen"],
             data=figures(passend_pct=Decimal(101), condition_score=Decimal(7), lettings=5),
@@ -197,21 +200,21 @@ def test_adopt_freezes_and_reopen_thaws(world, evaluation, django_capture_on_com
     assert evaluation.is_adopted and evaluation.adopted_at is not None
     with pytest.raises(ValidationError):
         es.realisation_save(
-            actor=None, evaluation=evaluation, contribution_id=contribution.pk, data=done()
+            actor=DEMO_LOADER, evaluation=evaluation, contribution_id=contribution.pk, data=done()
         )
     with pytest.raises(ValidationError):
         es.year_figures_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             corporation=world.parties["heemwonen"],
             data=figures(),
         )
     with pytest.raises(ValidationError):
-        es.evaluation_adopt(actor=None, evaluation=evaluation)
-    evaluation = es.evaluation_reopen(actor=None, evaluation=evaluation, reason="geweigerd")
+        es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation)
+    evaluation = es.evaluation_reopen(actor=DEMO_LOADER, evaluation=evaluation, reason="geweigerd")
     assert evaluation.state == Evaluation.State.CONCEPT and evaluation.adopted_at is None
     es.realisation_save(
-        actor=None, evaluation=evaluation, contribution_id=contribution.pk, data=done()
+        actor=DEMO_LOADER, evaluation=evaluation, contribution_id=contribution.pk, data=done()
     )
 
 

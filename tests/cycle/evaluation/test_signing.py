@@ -21,6 +21,7 @@ from agreements.signing.services import (
     signing_decline,
     signing_put_up,
 )
+from core.actors import DEMO_LOADER
 from cycle.evaluation import services as es
 from cycle.evaluation.signing import EvaluationSignable, signing_status
 from cycle.models import ContributionRealisation, Evaluation, YearFigures
@@ -51,16 +52,19 @@ def _fast_pdf(settings):
 def filled(world, evaluation) -> Evaluation:
     """An evaluation with a realisation, year figures and conclusions."""
     es.realisation_save(
-        actor=None,
+        actor=DEMO_LOADER,
         evaluation=evaluation,
         contribution_id=sloop_contribution(evaluation, "heemwonen").pk,
         data=es.RealisationInput(status="gerealiseerd", realised_quantity=Decimal(40)),
     )
     es.year_figures_save(
-        actor=None, evaluation=evaluation, corporation=world.parties["heemwonen"], data=figures()
+        actor=DEMO_LOADER,
+        evaluation=evaluation,
+        corporation=world.parties["heemwonen"],
+        data=figures(),
     )
     return es.evaluation_update(
-        actor=None, evaluation=evaluation, conclusion="Goed jaar.", permit_holder_task=30
+        actor=DEMO_LOADER, evaluation=evaluation, conclusion="Goed jaar.", permit_holder_task=30
     )
 
 
@@ -142,7 +146,7 @@ def test_canonical_content_is_deterministic_and_complete(filled):
 def test_an_edit_changes_the_content_hash(world, filled):
     before = sha256(EvaluationSignable(filled).canonical_content())
     es.year_figures_save(
-        actor=None,
+        actor=DEMO_LOADER,
         evaluation=filled,
         corporation=world.parties["heemwonen"],
         data=figures(evictions=5),
@@ -165,7 +169,7 @@ def test_only_the_working_group_puts_up(world, evaluation):
 
 
 def test_an_adopted_evaluation_cannot_be_put_up(world, evaluation):
-    es.evaluation_adopt(actor=None, evaluation=evaluation, render_ahead=False)
+    es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation, render_ahead=False)
     with pytest.raises(SigningError):
         put_up(world, _fresh(evaluation))
 
@@ -248,7 +252,7 @@ def test_services_refuse_edits_after_signing(world, filled, signed):
     with pytest.raises(ValidationError):
         es.evaluation_reopen(actor=world.users["werkgroep"], evaluation=evaluation)
     with pytest.raises(ValidationError):
-        es.evaluation_reopen(actor=None, evaluation=evaluation, reason="toch niet")
+        es.evaluation_reopen(actor=DEMO_LOADER, evaluation=evaluation, reason="toch niet")
     assert _fresh(filled).state == Evaluation.State.ADOPTED
 
 

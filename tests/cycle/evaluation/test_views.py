@@ -4,6 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
 from cycle.models import ContributionRealisation, YearFigures
@@ -20,7 +21,7 @@ def client_for(client, world, username):
 
 def test_overview_shows_lights_with_text(client, world, evaluation):
     es.year_figures_save(
-        actor=None,
+        actor=DEMO_LOADER,
         evaluation=evaluation,
         corporation=world.parties["heemwonen"],
         data=figures(passend_pct=Decimal(90)),
@@ -156,14 +157,17 @@ def test_comment_and_adopt(client, world, evaluation):
     wg.post(reverse("cycle:evaluation-state", args=[evaluation.pk]), {"state": "vastgesteld"})
     evaluation.refresh_from_db()
     assert not evaluation.is_adopted
-    evaluation = es.evaluation_adopt(actor=None, evaluation=evaluation, render_ahead=False)
+    evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation, render_ahead=False)
     url = reverse("cycle:evaluation-realisations", args=[evaluation.pk])
     assert wg.get(url).status_code == 404  # frozen
 
 
 def test_years_page_has_accessible_charts(client, world, evaluation):
     es.year_figures_save(
-        actor=None, evaluation=evaluation, corporation=world.parties["heemwonen"], data=figures()
+        actor=DEMO_LOADER,
+        evaluation=evaluation,
+        corporation=world.parties["heemwonen"],
+        data=figures(),
     )
     response = client_for(client, world, "wethouder").get(
         reverse("cycle:evaluation-years", args=[evaluation.pk])
@@ -188,7 +192,7 @@ def test_adopted_pdf_is_rendered_ahead_and_served_from_cache(
 ):
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        evaluation = es.evaluation_adopt(actor=None, evaluation=evaluation)
+        evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation)
     stored = cache.get(evaluation_pdf.cache_key(evaluation))
     assert stored and stored.startswith(b"%PDF")
     c = client_for(client, world, "wethouder")
@@ -213,11 +217,14 @@ def test_detail_query_count_is_fixed(client, world, evaluation, django_assert_ma
     few = len(captured.captured_queries)
     for slug in ["heemwonen", "wonen-zuid", "wonen-limburg"]:
         es.year_figures_save(
-            actor=None, evaluation=evaluation, corporation=world.parties[slug], data=figures()
+            actor=DEMO_LOADER,
+            evaluation=evaluation,
+            corporation=world.parties[slug],
+            data=figures(),
         )
     for slug in ["heemwonen", "wonen-zuid"]:
         es.realisation_save(
-            actor=None,
+            actor=DEMO_LOADER,
             evaluation=evaluation,
             contribution_id=sloop_contribution(evaluation, slug).pk,
             data=es.RealisationInput(status="gerealiseerd", realised_quantity=Decimal(5)),

@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actors import DEMO_LOADER
 from cycle.jaarschijf import services as js
 from cycle.models import PieceType
 
@@ -26,7 +27,7 @@ def _grow(world, jaarschijf, times: int) -> None:
     for index in range(times):
         for slug in ["gemeente-kerkrade", "heemwonen", "huurdersorganisatie-heemwonen"]:
             contribution = js.contribution_add(
-                actor=None,
+                actor=DEMO_LOADER,
                 jaarschijf=jaarschijf,
                 party=world.parties[slug],
                 agreement=world.agreement,

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from core.actors import DEMO_LOADER
 from cycle import services as cycle_services
 from cycle.jaarschijf import services as js
 from cycle.models import (
@@ -70,7 +71,9 @@ def test_create_copies_last_years_open_items(world, jaarschijf):
         agreement=world.agreement,
         data=js.ContributionInput(text="Klaar", done=True),
     )
-    next_year = cycle_services.cycle_year_create(framework=world.framework, year=2026)
+    next_year = cycle_services.cycle_year_create(
+        actor=DEMO_LOADER, framework=world.framework, year=2026
+    )
     copy = js.jaarschijf_create(actor=world.users["werkgroep"], cycle_year=next_year)
     copied = copy.contributions.filter(source=Contribution.Source.PREVIOUS)
     assert list(copied.values_list("copied_from", flat=True)) == [manual.pk]
@@ -202,7 +205,7 @@ def _to_signing(world, jaarschijf):
 def test_the_states_follow_concept_final_draft_for_signing_signed(world, jaarschijf):
     frozen = _to_signing(world, jaarschijf)
     assert frozen.state == Jaarschijf.State.FOR_SIGNING
-    signed = js.jaarschijf_mark_signed(actor=None, jaarschijf=frozen, signing_round=1)
+    signed = js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=frozen, signing_round=1)
     assert signed.state == Jaarschijf.State.SIGNED
 
 
@@ -217,7 +220,7 @@ def test_concept_cannot_skip_to_for_signing(world, jaarschijf):
 def test_a_frozen_jaarschijf_refuses_every_edit(world, jaarschijf, state):
     frozen = _to_signing(world, jaarschijf)
     if state == "ondertekend":
-        js.jaarschijf_mark_signed(actor=None, jaarschijf=frozen, signing_round=1)
+        js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=frozen, signing_round=1)
     piece = contribution_of(jaarschijf, "gemeente-kerkrade")
     with pytest.raises(ValidationError):
         _save(world.users["werkgroep"], piece, "te laat")
@@ -249,7 +252,7 @@ def test_reopen_returns_to_concept_raises_the_signing_round_and_is_recorded(worl
     assert change.after["voided_round"] == 1
     assert change.after["reason"] == "Fout"
     with pytest.raises(ValidationError):
-        js.jaarschijf_mark_signed(actor=None, jaarschijf=reopened, signing_round=1)
+        js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=reopened, signing_round=1)
 
 
 def test_signatures_of_an_earlier_round_cannot_sign(world, jaarschijf):
@@ -257,9 +260,9 @@ def test_signatures_of_an_earlier_round_cannot_sign(world, jaarschijf):
     js.jaarschijf_reopen(actor=world.users["werkgroep"], jaarschijf=frozen)
     again = _to_signing(world, Jaarschijf.objects.get(pk=jaarschijf.pk))
     with pytest.raises(ValidationError):
-        js.jaarschijf_mark_signed(actor=None, jaarschijf=again, signing_round=1)
+        js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=again, signing_round=1)
     assert (
-        js.jaarschijf_mark_signed(actor=None, jaarschijf=again, signing_round=2).state
+        js.jaarschijf_mark_signed(actor=DEMO_LOADER, jaarschijf=again, signing_round=2).state
         == "ondertekend"
     )
 
