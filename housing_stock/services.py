@@ -9,14 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Party
 from core.actors import check_loader
+from housing_stock import access
 from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
+from housing_stock.importing.aggregate import ImportOutcome, import_file
+from housing_stock.importing.safety import inspect_upload
 from housing_stock.models import ReferenceYear, StockCount, StockImport, StockSnapshot
 
 logger = logging.getLogger(__name__)
@@ -163,11 +166,9 @@ def stock_import_create(
     ValidationError and nothing is written. Access is checked by the caller (the view, through
     housing_stock.access) and again here, so a service call can never import for a stranger.
     """
-    from housing_stock import access
-    from housing_stock.importing.safety import inspect_upload
 
     if not access.can_import_for(user, party):
-        raise ValidationError("U mag geen voorraadcijfers importeren voor deze corporatie.")
+        raise PermissionDenied("U mag geen voorraadcijfers importeren voor deze corporatie.")
     info = inspect_upload(upload, kind=kind)
     upload.seek(0)
     with transaction.atomic():
@@ -214,8 +215,6 @@ def stock_import_process(*, import_id: int) -> None:
 
     Idempotent: an import that is not pending is left alone (a retried task does nothing).
     """
-    from housing_stock.importing.aggregate import ImportOutcome, import_file
-
     stock_import = _claim(import_id)
     if stock_import is None:
         return
@@ -302,10 +301,8 @@ def _snapshot_write(stock_import: StockImport) -> StockSnapshot:
 
 def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -> StockSnapshot:
     """Replace the earlier snapshot of the same corporation and peildatum (kept in history)."""
-    from housing_stock import access
-
     if not access.can_import_for(user, stock_import.party):
-        raise ValidationError("U mag deze import niet bevestigen.")
+        raise PermissionDenied("U mag deze import niet bevestigen.")
     if stock_import.status != StockImport.Status.AWAITING_CONFIRMATION:
         raise ValidationError("Deze import wacht niet op bevestiging.")
     return _snapshot_write(stock_import)
@@ -313,10 +310,8 @@ def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -
 
 @transaction.atomic
 def stock_import_cancel(*, user: AbstractBaseUser, stock_import: StockImport) -> StockImport:
-    from housing_stock import access
-
     if not access.can_import_for(user, stock_import.party):
-        raise ValidationError("U mag deze import niet annuleren.")
+        raise PermissionDenied("U mag deze import niet annuleren.")
     locked = StockImport.objects.select_for_update().get(pk=stock_import.pk)
     if locked.status != StockImport.Status.AWAITING_CONFIRMATION:
         raise ValidationError("Deze import wacht niet op bevestiging.")

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.access import user_membership
+from agreements.access import framework_standing
 from agreements.canonical import canonical_bytes, framework_content, sha256
 from agreements.models import (
     Addendum,
@@ -34,7 +34,6 @@ from agreements.models import (
     Agreement,
     Framework,
     FrameworkVersion,
-    Membership,
     SigningRequest,
     Target,
 )
@@ -83,12 +82,7 @@ class ChangeSpec:
 
 
 def _can_propose(user: Any, framework: Framework) -> bool:
-    membership = user_membership(user)
-    return (
-        membership is not None
-        and membership.role == Membership.Role.WORKING_GROUP
-        and framework.parties.filter(pk=membership.party_id).exists()
-    )
+    return framework_standing(user, framework).is_working_group
 
 
 @transaction.atomic
