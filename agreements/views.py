@@ -8,6 +8,7 @@ from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
 from agreements.forms import TargetFilterForm
 from core.pdf import render_pdf
+from core.responses import PDF_TYPE, file_response
 
 
 @login_required
@@ -74,6 +75,4 @@ def framework_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     }
     pdf = render_pdf("agreements/print/framework.html", context)
     filename = f"{slugify(framework.title)}.pdf"
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(pdf, filename=filename, content_type=PDF_TYPE)

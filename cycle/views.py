@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agreements.access import user_party
 from core.forms import add_service_errors
+from core.responses import file_response
 from cycle import access, ics, selectors, services
 from cycle.bids import selectors as bids_selectors
 from cycle.forms import CycleYearForm, MilestoneAddForm, MilestoneForm, PreferenceForm
@@ -194,8 +195,9 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
         domain=ics.UID_DOMAIN,
         name=_("Jaarcyclus prestatieafspraken"),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="jaarcyclus.ics"'
+    response = file_response(
+        body, filename="jaarcyclus.ics", content_type="text/calendar; charset=utf-8", inline=True
+    )
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

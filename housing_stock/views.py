@@ -11,17 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import Party
+from core.responses import XLSX_TYPE, file_response
 from housing_stock import access, charts, selectors, services, workbooks
 from housing_stock.forms import ComparisonForm, StockImportForm
 from housing_stock.importing.parsing import describe_error
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, filename=filename, content_type=XLSX_TYPE)
 
 
 def _corporations(municipality: Party):

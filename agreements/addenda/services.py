@@ -10,8 +10,6 @@ record as "verworpen" with the reason.
 
 from __future__ import annotations
 
-import difflib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -21,8 +19,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +36,8 @@ from agreements.models import (
 from agreements.signing.freeze import amending
 from core.actors import SIGNING
 from core.audit import audit_log
+from core.diffing import diff_html
+from core.numbers import parse_dutch_decimal
 
 DECIMAL_FIELDS = {"value", "value_max"}
 INTEGER_FIELDS = {"target_year"}
@@ -59,7 +57,7 @@ def _parse(field: str, text: str) -> Any:
         if not text:
             return None
         try:
-            return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
+            return parse_dutch_decimal(text)
         except InvalidOperation:
             raise ValidationError(_("Geen geldig getal: %(value)s") % {"value": text}) from None
     if field in INTEGER_FIELDS:
@@ -189,27 +187,6 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
     return framework
 
 
-# --- the word diff ------------------------------------------------------------------------
-
-_TOKENS = re.compile(r"\s+|[^\s]+")
-
-
-def word_diff(old: str, new: str) -> SafeString:
-    """HTML of the change at word level: removed words in <del>, added words in <ins>."""
-    a, b = _TOKENS.findall(old or ""), _TOKENS.findall(new or "")
-    out: list[str] = []
-    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
-            continue
-        if op in {"replace", "delete"}:
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in {"replace", "insert"}:
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text is escaped above
-
-
 FIELD_LABELS = {
     "title": gettext_lazy("titel"),
     "text": gettext_lazy("tekst"),
@@ -230,7 +207,7 @@ def addendum_changes_with_diff(addendum: Addendum) -> list[dict[str, Any]]:
             {
                 "change": change,
                 "field_label": FIELD_LABELS.get(change.field, change.field),
-                "diff": word_diff(change.old_value, change.new_value),
+                "diff": diff_html(change.old_value, change.new_value),
             }
         )
     return rows

@@ -19,6 +19,7 @@ from agreements.signing import services
 from agreements.signing.forms import DeclineForm, SignForm, VerifyForm
 from agreements.signing.registry import Signable, get_signable_for_user
 from core.pdf import render_pdf
+from core.responses import PDF_TYPE, file_response
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -148,9 +149,7 @@ def decline(request: HttpRequest, document_type: str, pk: int, round: int) -> Ht
 
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(pdf, filename=filename, content_type=PDF_TYPE)
 
 
 @login_required

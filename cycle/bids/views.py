@@ -17,7 +17,7 @@ from agreements.access import get_framework_for_user, user_party
 from agreements.models import Agreement
 from core.forms import add_service_errors
 from core.pdf import render_pdf
-from core.responses import XLSX_TYPE
+from core.responses import PDF_TYPE, XLSX_TYPE, file_response
 from cycle import access
 from cycle.bids import access as bid_access
 from cycle.bids import selectors, services
@@ -78,10 +78,8 @@ def bid_template(request: HttpRequest, pk: int) -> HttpResponse:
         lines=lines,
         notes=notes,
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
     filename = bid_xlsx.template_filename(cycle_year, corporation)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(content, filename=filename, content_type=XLSX_TYPE)
 
 
 @login_required
@@ -219,10 +217,8 @@ def bid_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context.pop("is_own")
     pdf = render_pdf("cycle/print/bid.html", context)
     bid = context["bid"]
-    response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"bod-{bid.corporation.slug}-{bid.plan_year}-v{bid.version}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(pdf, filename=filename, content_type=PDF_TYPE)
 
 
 @login_required

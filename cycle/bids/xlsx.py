@@ -16,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Party
+from core.numbers import parse_dutch_decimal
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 from cycle.bids.selectors import default_links
 from cycle.bids.types import LineInput
@@ -218,20 +219,9 @@ def check_container(data: bytes, filename: str) -> list[str]:
 
 
 def _parse_quantity(value: Any) -> Decimal | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
+    number = parse_dutch_decimal(value.rstrip().rstrip("%") if isinstance(value, str) else value)
+    if number is None:
         return None
-    if isinstance(value, bool):
-        raise InvalidOperation
-    if isinstance(value, int | float | Decimal):
-        number = Decimal(str(value))
-    else:
-        text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-        text = text.rstrip("%")
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        number = Decimal(text)
-    if not number.is_finite():
-        raise InvalidOperation
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

@@ -7,19 +7,15 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.numbers import parse_dutch_decimal
 from cycle.evaluation.services import FiguresInput, RealisationInput
 from cycle.models import ContributionRealisation
 
 
 def parse_decimal(value: str) -> Decimal | None:
     """A Dutch number as typed: "1.234,5" or "12,5" or "12.5"."""
-    text = (value or "").strip().replace(" ", "")
-    if not text:
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
     try:
-        return Decimal(text)
+        return parse_dutch_decimal(value or "")
     except InvalidOperation:
         raise forms.ValidationError(_("Vul een getal in, bijvoorbeeld 12 of 12,5.")) from None
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.models import Party
+from core.responses import PDF_TYPE, file_response
 from cycle import access as cycle_access
 from cycle.evaluation import access as rules
 from cycle.evaluation import pdf as pdfs
@@ -274,10 +275,8 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
             data = pdfs.lookup(evaluation)
         if data is None:
             return redirect("cycle:evaluation-pdf-status", pk=evaluation.pk)
-    response = HttpResponse(data, content_type="application/pdf")
     name = f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.state}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(data, filename=name, content_type=PDF_TYPE)
 
 
 @login_required

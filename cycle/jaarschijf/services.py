@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from agreements.access import framework_party_ids, user_party
 from agreements.models import Agreement, Membership, Party, Target
 from core.actors import is_system, person
+from core.numbers import parse_dutch_decimal
 from cycle.jaarschijf import access as rules
 from cycle.models import (
     FIGURE_UNITS,
@@ -336,9 +337,8 @@ class ContributionInput:
 def _clean_contribution(data: ContributionInput, agreement_id: int | None) -> dict:
     quantity = data.quantity
     if isinstance(quantity, str):
-        quantity = quantity.strip().replace(".", "").replace(",", ".") if quantity.strip() else None
         try:
-            quantity = Decimal(quantity) if quantity is not None else None
+            quantity = parse_dutch_decimal(quantity)
         except InvalidOperation:
             raise ValidationError({"quantity": _("Vul een getal in.")}) from None
     if quantity is not None and (abs(quantity) >= Decimal("1e12")):

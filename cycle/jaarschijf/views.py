@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agreements.models import Agreement
 from core.diffing import diff_html
 from core.pdf import render_pdf
-from core.responses import XLSX_TYPE
+from core.responses import PDF_TYPE, XLSX_TYPE, file_response
 from cycle import access
 from cycle.jaarschijf import access as rules
 from cycle.jaarschijf import selectors, services
@@ -494,10 +494,8 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     # The print template shows no user-specific data (edit rights, presence): one cache entry.
     data = render_pdf("cycle/print/jaarschijf.html", context)
     jaarschijf = context["jaarschijf"]
-    response = HttpResponse(data, content_type="application/pdf")
     name = f"jaarschijf-{jaarschijf.plan_year}-{jaarschijf.get_state_display().lower()}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name.replace(" ", "-")}"'
-    return response
+    return file_response(data, filename=name.replace(" ", "-"), content_type=PDF_TYPE)
 
 
 @login_required
@@ -506,7 +504,5 @@ def xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     from cycle.jaarschijf.xlsx import build_workbook
 
     context = _export_context(request, pk)
-    response = HttpResponse(build_workbook(**context), content_type=XLSX_TYPE)
     name = f"jaarschijf-{context['jaarschijf'].plan_year}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return file_response(build_workbook(**context), filename=name, content_type=XLSX_TYPE)

@@ -21,6 +21,7 @@ from xml.etree.ElementTree import Element  # noqa: S405 - only a type; parsing u
 
 from defusedxml.ElementTree import fromstring
 
+from core.numbers import parse_dutch_decimal
 from housing_stock.domain import (
     TABLE_SHAPES,
     BatClass,
@@ -159,10 +160,7 @@ def parse_money(value: Any) -> Decimal | None:
     text = str(value).strip().replace("\u00a0", " ")
     if not _MONEY.match(text):
         return None
-    text = text.replace("€", "").strip()
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    return Decimal(text).quantize(Decimal("0.01"))
+    return parse_dutch_decimal(text).quantize(Decimal("0.01"))
 
 
 def _whole(value: Any) -> int | None:

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.template import Context, Template
 from django.urls import reverse
 
-from agreements.addenda.services import ChangeSpec, addendum_propose, word_diff
+from agreements.addenda.services import ChangeSpec, addendum_propose
 from agreements.addenda.signing import AddendumSignable
 from agreements.models import Addendum, Agreement, Framework, FrameworkVersion, Target
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.services import signature_add, signing_decline, signing_put_up
+from core.diffing import diff_html
 from tests.agreements.signing.conftest import PASSWORD
 
 
@@ -41,7 +42,7 @@ def accept_all(world, addendum):
 
 
 def test_word_diff_marks_removed_and_added_words():
-    html = word_diff("slopen 478 woningen", "slopen 450 woningen <b>")
+    html = diff_html("slopen 478 woningen", "slopen 450 woningen <b>")
     assert html == "slopen <del>478</del><ins>450</ins> woningen<ins> &lt;b&gt;</ins>"
 
 
