@@ -9,13 +9,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Party
-from core.actors import check_loader
+from core.actors import SCHEDULER, check_loader
+from core.audit import audit_log
 from housing_stock import access
 from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
 from housing_stock.importing.aggregate import ImportOutcome, import_file
@@ -168,7 +169,7 @@ def stock_import_create(
     """
 
     if not access.can_import_for(user, party):
-        raise PermissionDenied("U mag geen voorraadcijfers importeren voor deze corporatie.")
+        raise ValidationError("U mag geen voorraadcijfers importeren voor deze corporatie.")
     info = inspect_upload(upload, kind=kind)
     upload.seek(0)
     with transaction.atomic():
@@ -186,6 +187,15 @@ def stock_import_create(
             info.size > BACKGROUND_BYTES or (info.rows_estimate or 0) > BACKGROUND_ROWS
         )
         stock_import.save()
+        audit_log(
+            actor=user,
+            action="stock_import_create",
+            obj=stock_import,
+            party=party.slug,
+            peildatum=peildatum,
+            kind=kind,
+            file=stock_import.original_name,
+        )
         if stock_import.run_in_background:
             from housing_stock.tasks import stock_import_run
 
@@ -258,7 +268,7 @@ def stock_import_process(*, import_id: int) -> None:
         stock_import.save()
         return
     stock_import.save()
-    _snapshot_write(stock_import)
+    _snapshot_write(stock_import, actor=stock_import.created_by or SCHEDULER)
 
 
 def _snapshot_title(stock_import: StockImport) -> str:
@@ -266,7 +276,7 @@ def _snapshot_title(stock_import: StockImport) -> str:
 
 
 @transaction.atomic
-def _snapshot_write(stock_import: StockImport) -> StockSnapshot:
+def _snapshot_write(stock_import: StockImport, *, actor: Any) -> StockSnapshot:
     stock_import = (
         StockImport.objects.select_for_update().select_related("party").get(pk=stock_import.pk)
     )
@@ -296,22 +306,29 @@ def _snapshot_write(stock_import: StockImport) -> StockSnapshot:
     stock_import.status = StockImport.Status.DONE
     stock_import.finished_at = now
     stock_import.save(update_fields=["status", "finished_at"])
+    audit_log(
+        actor=actor,
+        action="stock_snapshot_write",
+        obj=snapshot,
+        stock_import=stock_import.pk,
+        replaces=earlier.pk if earlier else None,
+    )
     return snapshot
 
 
 def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -> StockSnapshot:
     """Replace the earlier snapshot of the same corporation and peildatum (kept in history)."""
     if not access.can_import_for(user, stock_import.party):
-        raise PermissionDenied("U mag deze import niet bevestigen.")
+        raise ValidationError("U mag deze import niet bevestigen.")
     if stock_import.status != StockImport.Status.AWAITING_CONFIRMATION:
         raise ValidationError("Deze import wacht niet op bevestiging.")
-    return _snapshot_write(stock_import)
+    return _snapshot_write(stock_import, actor=user)
 
 
 @transaction.atomic
 def stock_import_cancel(*, user: AbstractBaseUser, stock_import: StockImport) -> StockImport:
     if not access.can_import_for(user, stock_import.party):
-        raise PermissionDenied("U mag deze import niet annuleren.")
+        raise ValidationError("U mag deze import niet annuleren.")
     locked = StockImport.objects.select_for_update().get(pk=stock_import.pk)
     if locked.status != StockImport.Status.AWAITING_CONFIRMATION:
         raise ValidationError("Deze import wacht niet op bevestiging.")
@@ -319,4 +336,5 @@ def stock_import_cancel(*, user: AbstractBaseUser, stock_import: StockImport) ->
     locked.finished_at = timezone.now()
     locked.result = {}
     locked.save(update_fields=["status", "finished_at", "result"])
+    audit_log(actor=user, action="stock_import_cancel", obj=locked)
     return locked

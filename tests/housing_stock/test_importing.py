@@ -307,3 +307,31 @@ def test_formula_in_the_last_row_without_a_cached_value_is_refused(refs, heem_us
         "Blad Woningen, rij 3, kolom Netto huur: bevat een formule; vul hier de waarde zelf in",
         "Blad Woningen, rij 3, kolom Conditiescore: bevat een formule; vul hier de waarde zelf in",
     ]
+
+
+def test_the_audit_trail_says_who_imported_replaced_and_cancelled(refs, heem_user, parties):
+    from core.models import AuditEvent
+
+    first = run(heem_user, parties["heemwonen"], units_xlsx([unit_row(1)]))
+    second = run(heem_user, parties["heemwonen"], units_xlsx([unit_row(1), unit_row(2)]))
+    services.stock_import_confirm(user=heem_user, stock_import=second)
+    third = run(heem_user, parties["heemwonen"], units_xlsx([unit_row(3)]))
+    services.stock_import_cancel(user=heem_user, stock_import=third)
+    events = list(
+        AuditEvent.objects.filter(action__startswith="stock_")
+        .order_by("id")
+        .values_list("actor_name", "action", "object_id")
+    )
+    snapshots = list(
+        StockSnapshot.objects.filter(stock_import__in=[first, second])
+        .order_by("id")
+        .values_list("pk", flat=True)
+    )
+    assert events == [
+        ("heemwonen", "stock_import_create", first.pk),
+        ("heemwonen", "stock_snapshot_write", snapshots[0]),
+        ("heemwonen", "stock_import_create", second.pk),
+        ("heemwonen", "stock_snapshot_write", snapshots[1]),
+        ("heemwonen", "stock_import_create", third.pk),
+        ("heemwonen", "stock_import_cancel", third.pk),
+    ]
