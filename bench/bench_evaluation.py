@@ -1,4 +1,4 @@
-"""Benchmark of the evaluation PDF (issue 6, part 7): our pipeline cold and from the cache,
+"""Benchmark of the evaluation PDF: our pipeline cold and from the cache,
 against bare WeasyPrint on the same HTML, in one run.
 
     .venv/bin/python bench/bench_evaluation.py [--runs 3]

@@ -242,7 +242,7 @@ def _make_jaarschijf(cycle_year: CycleYear, *, current: bool) -> bool:
     return True
 
 
-# --- evaluation (issue 6, part 6) ------------------------------------------------------------
+# --- evaluation ------------------------------------------------------------------------
 
 # Realisation statuses drawn per contribution (out of 10): mostly realised, some not.
 _STATUS_DRAW = ["gerealiseerd"] * 6 + ["deels"] * 2 + ["niet", "doorgeschoven"]

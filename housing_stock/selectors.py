@@ -227,16 +227,6 @@ def party_snapshots(municipality: Party, party: Party | None) -> list[SnapshotSu
     return [SnapshotSummary(s, snapshot_tables(s)) for s in qs]
 
 
-def latest_tables(municipality: Party, party: Party | None = None) -> dict[str, SnapshotTable]:
-    """Per table, the most recent current snapshot's version of it, for one scope."""
-    found: dict[str, tuple[dt.date, SnapshotTable]] = {}
-    for snapshot in current_snapshots(municipality).filter(party=party):
-        for table in snapshot_tables(snapshot):
-            if table.table not in found or snapshot.peildatum > found[table.table][0]:
-                found[table.table] = (snapshot.peildatum, table)
-    return {key: table for key, (_date, table) in found.items()}
-
-
 def sibling_sources(snapshot: StockSnapshot) -> list[SnapshotSummary]:
     """Other current sources for the same scope and peildatum, to show where they disagree."""
     qs = (

@@ -35,7 +35,15 @@ logger = logging.getLogger(__name__)
 
 
 class SigningError(Exception):
-    """A refused signing action, with a message for the person who tried it (Dutch)."""
+    """A refused signing action, with a message for the person who tried it (Dutch).
+
+    ``field`` names the form field the message belongs to (e.g. "password"), or None for the
+    form as a whole.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _lock(signable: Signable) -> None:
@@ -160,7 +168,9 @@ def signature_add(
             _("Deze ondertekenronde is afgesloten; er kan niet meer worden getekend.")
         )
     if not password or not user.check_password(password):
-        raise SigningError(_("Het wachtwoord klopt niet. Er is niets ondertekend."))
+        raise SigningError(
+            _("Het wachtwoord klopt niet. Er is niets ondertekend."), field="password"
+        )
     if signing_request.signatures.filter(party_id=membership.party_id).exists():
         raise SigningError(
             _("%(party)s heeft deze versie al ondertekend.") % {"party": membership.party.name}

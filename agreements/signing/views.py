@@ -114,7 +114,7 @@ def sign(request: HttpRequest, document_type: str, pk: int, round: int) -> HttpR
         except PermissionDenied:
             raise Http404("Document niet gevonden") from None
         except services.SigningError as error:
-            form.add_error("password" if "wachtwoord" in str(error) else None, str(error))
+            form.add_error(error.field, str(error))
         else:
             messages.success(request, _("U hebt getekend. Dank u wel."))
             return redirect("agreements:signing-document", document_type, pk)

@@ -1,4 +1,4 @@
-"""The evaluation as a PDF (issue 6, part 7), through the one PDF helper (render_pdf).
+"""The evaluation as a PDF, through the one PDF helper (render_pdf).
 
 An adopted evaluation no longer changes, so its PDF is rendered ahead in the worker
 (cycle.tasks.render_evaluation_pdf, enqueued after commit by evaluation_adopt) and kept in the

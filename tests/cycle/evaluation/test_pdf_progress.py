@@ -1,4 +1,4 @@
-"""The evaluation PDF download (issue 6, part 7): served from the cache at once; otherwise
+"""The evaluation PDF download: served from the cache at once; otherwise
 rendered by a Celery task while the page shows its progress (cycle.evaluation.pdf jobs)."""
 
 from __future__ import annotations

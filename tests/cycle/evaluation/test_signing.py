@@ -1,4 +1,4 @@
-"""The evaluation is adopted by signing it (issue 6, parts 1 and 6): put up by the working
+"""The evaluation is adopted by signing it: put up by the working
 group, frozen while the parties sign, vastgesteld when the last party has signed (with a stored
 signed PDF), never changed again; a decline returns it to an editable concept."""
 

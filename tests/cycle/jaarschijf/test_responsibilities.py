@@ -1,4 +1,4 @@
-"""Who edits what (issue 5, "Responsibilities"), for every demo role, enforced in services."""
+"""Who edits what, for every demo role, enforced in services."""
 
 from __future__ import annotations
 
