@@ -143,41 +143,27 @@ from agreements.models import (  # noqa: E402
     Signature,
     SigningRequest,
 )
-from agreements.signing.freeze import frozen_framework_ids  # noqa: E402
-
-
-def _frozen(obj, path: str) -> bool:
-    if obj is None or obj.pk is None:
-        return False
-    model = type(obj)
-    return bool(
-        frozen_framework_ids(model._base_manager.filter(pk=obj.pk).values_list(path, flat=True))
-    )
+from agreements.signing.freeze import FrozenModel, is_frozen_row  # noqa: E402
 
 
 class FrozenAdminMixin:
-    """No change or delete in the admin while the framework is up for signing or signed."""
-
-    frozen_path = "pk"
+    """No change or delete in the admin while the row's document is up for signing or signed."""
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not _frozen(obj, self.frozen_path)
+        return super().has_change_permission(request, obj) and not is_frozen_row(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not _frozen(obj, self.frozen_path)
+        return super().has_delete_permission(request, obj) and not is_frozen_row(obj)
 
 
-for _model, _path in (
-    (Framework, "pk"),
-    (Theme, "framework_id"),
-    (Agreement, "theme__framework_id"),
-    (Target, "agreement__theme__framework_id"),
-):
-    _base = type(admin.site._registry[_model])
-    admin.site.unregister(_model)
-    admin.site.register(
-        _model, type(_base.__name__, (FrozenAdminMixin, _base), {"frozen_path": _path})
-    )
+def freeze_registered_admins(site: admin.AdminSite) -> None:
+    """Give every registered admin of a frozen-document model the FrozenAdminMixin (each app's
+    admin module calls this at its end, for the models it registered)."""
+    for model, model_admin in list(site._registry.items()):
+        if issubclass(model, FrozenModel) and not isinstance(model_admin, FrozenAdminMixin):
+            base = type(model_admin)
+            site.unregister(model)
+            site.register(model, type(base.__name__, (FrozenAdminMixin, base), {}))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -238,3 +224,6 @@ class AddendumAdmin(ReadOnlyAdmin):
 class FrameworkVersionAdmin(ReadOnlyAdmin):
     list_display = ["framework", "version", "created_at", "content_hash"]
     exclude = ["content"]
+
+
+freeze_registered_admins(admin.site)

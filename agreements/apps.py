@@ -10,15 +10,11 @@ class AgreementsConfig(AppConfig):
         from django.db.models.signals import m2m_changed
 
         from agreements.addenda import signing as addendum_signing  # noqa: F401 - registers addenda
-        from agreements.models import Agreement, Framework, Target
         from agreements.signing import framework  # noqa: F401 - registers the framework as signable
-        from agreements.signing.freeze import m2m_guard
+        from agreements.signing.freeze import frozen_m2m_relations, m2m_guard
 
-        for through in (
-            Framework.parties.through,
-            Agreement.responsible_parties.through,
-            Target.parties.through,
-        ):
+        # Every app is loaded here, so the relations of cycle's frozen models are found too.
+        for through in frozen_m2m_relations():
             m2m_changed.connect(
-                m2m_guard, sender=through, dispatch_uid=f"frozen-{through.__name__}"
+                m2m_guard, sender=through, dispatch_uid=f"frozen-{through._meta.label}"
             )

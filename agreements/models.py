@@ -12,11 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.signing.freeze import (
-    FRAMEWORK_LIFECYCLE_FIELDS,
     SIGNING_STATE_OPEN,
     SIGNING_STATE_SIGNED,
     SIGNING_STATE_UP,
-    FrozenGuardMixin,
+    FrozenModel,
     FrozenQuerySet,
 )
 
@@ -91,7 +90,7 @@ class Membership(models.Model):
         return f"{self.user} – {self.party} ({self.get_role_display()})"
 
 
-class Framework(FrozenGuardMixin, models.Model):
+class Framework(FrozenModel):
     """A multi-year framework of performance agreements for one municipality."""
 
     class Status(models.TextChoices):
@@ -143,8 +142,18 @@ class Framework(FrozenGuardMixin, models.Model):
     )
 
     objects = FrozenQuerySet.as_manager()
-    framework_path = "pk"
-    lifecycle_fields = FRAMEWORK_LIFECYCLE_FIELDS
+    freeze_document = "agreements.Framework"
+    freeze_lifecycle = frozenset({"status", "updated_at", "signing_state"})
+    freeze_final = ("signing_state", frozenset({SIGNING_STATE_SIGNED}))
+
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        """Up for signing or signed."""
+        return set(
+            cls._base_manager.filter(pk__in=ids)
+            .exclude(signing_state=SIGNING_STATE_OPEN)
+            .values_list("pk", flat=True)
+        )
 
     class Meta:
         verbose_name = _("meerjarig kader")
@@ -168,7 +177,7 @@ class Framework(FrozenGuardMixin, models.Model):
         return self.pk
 
 
-class Theme(FrozenGuardMixin, models.Model):
+class Theme(FrozenModel):
     framework = models.ForeignKey(
         Framework, verbose_name=_("kader"), on_delete=models.CASCADE, related_name="themes"
     )
@@ -178,7 +187,8 @@ class Theme(FrozenGuardMixin, models.Model):
     introduction = models.TextField(_("inleiding"), blank=True)
 
     objects = FrozenQuerySet.as_manager()
-    framework_path = "framework_id"
+    freeze_document = "agreements.Framework"
+    freeze_path = "framework_id"
 
     class Meta:
         verbose_name = _("thema")
@@ -196,7 +206,7 @@ class Theme(FrozenGuardMixin, models.Model):
         return self.framework_id
 
 
-class Agreement(FrozenGuardMixin, models.Model):
+class Agreement(FrozenModel):
     """A numbered agreement within a theme; its text uses a small plain-text format.
 
     Paragraphs are separated by a blank line, a line starting with "## " is a subheading and
@@ -214,7 +224,8 @@ class Agreement(FrozenGuardMixin, models.Model):
     )
 
     objects = FrozenQuerySet.as_manager()
-    framework_path = "theme__framework_id"
+    freeze_document = "agreements.Framework"
+    freeze_path = "theme__framework_id"
 
     class Meta:
         verbose_name = _("afspraak")
@@ -240,7 +251,7 @@ class Agreement(FrozenGuardMixin, models.Model):
         )
 
 
-class Target(FrozenGuardMixin, models.Model):
+class Target(FrozenModel):
     """A measurable target of an agreement."""
 
     class Kind(models.TextChoices):
@@ -308,7 +319,8 @@ class Target(FrozenGuardMixin, models.Model):
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     objects = FrozenQuerySet.as_manager()
-    framework_path = "agreement__theme__framework_id"
+    freeze_document = "agreements.Framework"
+    freeze_path = "agreement__theme__framework_id"
 
     class Meta:
         verbose_name = _("doel")
@@ -576,7 +588,7 @@ class Signature(models.Model):
         raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
 
 
-class Addendum(models.Model):
+class Addendum(FrozenModel):
     """A tussentijdse wijziging of a framework; applied only when every party has signed it."""
 
     class Status(models.TextChoices):
@@ -615,23 +627,23 @@ class Addendum(models.Model):
     def __str__(self) -> str:
         return f"Addendum {self.number}: {self.title}"
 
-    def save(self, *args, **kwargs):
-        # Only a proposal can change; once put up for signing, only its status moves on.
-        from agreements.signing.freeze import SignedDocumentError
+    # Only a proposal changes; once put up for signing only its status moves on, and an
+    # accepted or rejected addendum stays so (agreements.signing.freeze).
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "agreements.Addendum"
+    freeze_lifecycle = frozenset({"status", "decided_at"})
+    freeze_final = ("status", frozenset({Status.ACCEPTED, Status.REJECTED}))
 
-        if self.pk is not None:
-            old = Addendum.objects.filter(pk=self.pk).first()
-            if old and old.status != self.Status.CONCEPT:
-                fields = ["framework_id", "number", "title", "reason", "base_version"]
-                if any(getattr(old, f) != getattr(self, f) for f in fields) or old.status in {
-                    self.Status.ACCEPTED,
-                    self.Status.REJECTED,
-                }:
-                    raise SignedDocumentError()
-        super().save(*args, **kwargs)
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        return set(
+            cls._base_manager.filter(pk__in=ids)
+            .exclude(status=cls.Status.CONCEPT)
+            .values_list("pk", flat=True)
+        )
 
 
-class AddendumChange(models.Model):
+class AddendumChange(FrozenModel):
     """One changed field of an agreement or target, with its old and proposed new value."""
 
     AGREEMENT_FIELDS = ("title", "text")
@@ -659,6 +671,10 @@ class AddendumChange(models.Model):
     old_value = models.TextField(_("oude waarde"), blank=True)
     new_value = models.TextField(_("nieuwe waarde"), blank=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "agreements.Addendum"
+    freeze_path = "addendum_id"
 
     class Meta:
         verbose_name = _("wijziging")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from agreements.admin import freeze_registered_admins
 from cycle.models import (
     Bid,
     BidLine,
@@ -86,3 +87,6 @@ class JaarschijfChangeAdmin(ReadOnlyAdmin):
 @admin.register(JaarschijfComment)
 class JaarschijfCommentAdmin(ReadOnlyAdmin):
     list_display = ["jaarschijf", "piece_type", "piece_id", "author", "author_party"]
+
+
+freeze_registered_admins(admin.site)

@@ -33,7 +33,7 @@ from agreements.models import (
     SigningRequest,
     Target,
 )
-from agreements.signing.freeze import amending
+from agreements.signing.freeze import lifting
 from core.actors import SIGNING
 from core.audit import audit_log
 from core.diffing import diff_html
@@ -145,7 +145,7 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
     """Every party signed: keep the old version readable, apply the changes, bump the version.
 
     Called by AddendumSignable.on_all_signed inside the signing transaction; the only code that
-    changes a signed framework (under ``amending``, see agreements.signing.freeze).
+    changes a signed framework (under ``lifting``, see agreements.signing.freeze).
     """
     framework = Framework.objects.select_for_update().get(pk=addendum.framework_id)
     if addendum.base_version != framework.version:
@@ -167,7 +167,7 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
         created_at=timezone.now(),
         replaced_by=addendum,
     )
-    with amending(framework.pk):
+    with lifting(framework):
         for change in addendum.changes.select_related("agreement", "target"):
             obj = change.target if change.target_id else change.agreement
             setattr(obj, change.field, _parse(change.field, change.new_value))

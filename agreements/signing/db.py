@@ -1,187 +1,230 @@
-"""The database layer of "a signed document cannot change": PostgreSQL triggers.
+"""The database layer of the one freeze rule (agreements.signing.freeze): PostgreSQL triggers.
 
-Installed by migration 0003 through ``RunPython`` (PostgreSQL only; on SQLite the model layer in
-agreements.signing.freeze is the guard). A frozen framework's rows, a signed signing round and
-every signature refuse UPDATE and DELETE even from raw SQL; only an addendum being applied sets
-the transaction-local ``pa.amending_framework`` (agreements.signing.freeze.amending).
+Three generic trigger functions serve every signable document; each document type only
+declares, in a ``FrozenDocument``, its table, when a row of it is frozen, which of its columns
+are lifecycle (they may still move while frozen), its final state, and its content tables
+with the way a content row finds its document. ``install_sql(document)`` turns that into SQL:
 
-Other apps reuse ``frozen_rows_trigger_sql`` for their own signable tables, e.g. the jaarschijf:
+- ``pa_freeze_document_guard``: a frozen document row is never deleted; it changes only in
+  its lifecycle columns; it never leaves a final state (and an optional per-document check
+  adds its own transition rules);
+- ``pa_freeze_content_guard``: no row of a frozen document is inserted, changed or deleted;
+- ``pa_is_lifted``: the one bypass, the transaction-local setting ``pa.lifting`` that
+  ``agreements.signing.freeze.lifting`` sets while a document's own signing code changes it.
 
-    frozen_rows_trigger_sql("cycle_jaarschijf", "state", ["ter_ondertekening", "ondertekend"])
+The migrations that install triggers call these builders (agreements 0006, cycle 0007). A
+change to the SQL built here needs a new migration that installs it again.
 """
 
 from __future__ import annotations
 
-FUNCTIONS = r"""
-CREATE OR REPLACE FUNCTION agreements_is_frozen(fw bigint) RETURNS boolean AS $$
-  SELECT fw IS NOT NULL
-     AND coalesce(current_setting('pa.amending_framework', true), '') <> fw::text
-     AND EXISTS (SELECT 1 FROM agreements_framework WHERE id = fw AND signing_state <> '')
+from dataclasses import dataclass, field
+
+GENERIC_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION pa_is_lifted(doc text, id bigint) RETURNS boolean AS $$
+  SELECT coalesce(current_setting('pa.lifting', true), '') = doc || ':' || id::text
 $$ LANGUAGE sql STABLE;
 
-CREATE OR REPLACE FUNCTION agreements_framework_of(tbl text, rec jsonb) RETURNS bigint AS $$
-BEGIN
-  IF tbl IN ('agreements_theme', 'agreements_framework_parties') THEN
-    RETURN (rec->>'framework_id')::bigint;
-  ELSIF tbl IN ('agreements_agreement') THEN
-    RETURN (SELECT framework_id FROM agreements_theme WHERE id = (rec->>'theme_id')::bigint);
-  ELSIF tbl = 'agreements_agreement_responsible_parties' THEN
-    RETURN (SELECT t.framework_id FROM agreements_theme t JOIN agreements_agreement a
-            ON a.theme_id = t.id WHERE a.id = (rec->>'agreement_id')::bigint);
-  ELSIF tbl = 'agreements_target' THEN
-    RETURN (SELECT t.framework_id FROM agreements_theme t JOIN agreements_agreement a
-            ON a.theme_id = t.id WHERE a.id = (rec->>'agreement_id')::bigint);
-  ELSIF tbl = 'agreements_target_parties' THEN
-    RETURN (SELECT t.framework_id FROM agreements_theme t
-            JOIN agreements_agreement a ON a.theme_id = t.id
-            JOIN agreements_target g ON g.agreement_id = a.id
-            WHERE g.id = (rec->>'target_id')::bigint);
-  END IF;
-  RETURN NULL;
-END $$ LANGUAGE plpgsql STABLE;
-
-CREATE OR REPLACE FUNCTION agreements_framework_guard() RETURNS trigger AS $$
+-- TG_ARGV: document label, is-frozen function, lifecycle columns (comma-separated),
+-- final-state column, final values (comma-separated), extra check function ('' for none).
+CREATE OR REPLACE FUNCTION pa_freeze_document_guard() RETURNS trigger AS $$
 DECLARE
-  lifecycle text[] := ARRAY['status', 'updated_at', 'signing_state'];
+  frozen boolean;
+  lifecycle text[] := string_to_array(TG_ARGV[2], ',');
+  final_column text := TG_ARGV[3];
+  finals text[] := string_to_array(TG_ARGV[4], ',');
+  problem text;
 BEGIN
-  IF NOT agreements_is_frozen(OLD.id) THEN
+  EXECUTE format('SELECT %I($1)', TG_ARGV[1]) INTO frozen USING OLD.id;
+  IF NOT coalesce(frozen, false) OR pa_is_lifted(TG_ARGV[0], OLD.id) THEN
     IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
     RETURN NEW;
   END IF;
   IF TG_OP = 'DELETE' THEN
-    RAISE EXCEPTION 'signed document: framework % cannot be deleted', OLD.id;
+    RAISE EXCEPTION 'signed document: % % cannot be deleted', TG_TABLE_NAME, OLD.id;
   END IF;
-  IF OLD.signing_state = 'ondertekend' AND NEW.signing_state <> 'ondertekend' THEN
-    RAISE EXCEPTION 'signed document: framework % stays signed', OLD.id;
+  IF to_jsonb(NEW) IS NOT DISTINCT FROM to_jsonb(OLD) THEN
+    RETURN NEW;
   END IF;
-  IF (to_jsonb(NEW) - lifecycle) IS DISTINCT FROM (to_jsonb(OLD) - lifecycle) THEN
-    RAISE EXCEPTION 'signed document: framework % cannot be changed', OLD.id;
+  IF final_column <> '' AND (to_jsonb(OLD) ->> final_column) = ANY (finals)
+     AND (to_jsonb(NEW) ->> final_column) IS DISTINCT FROM (to_jsonb(OLD) ->> final_column) THEN
+    RAISE EXCEPTION 'signed document: % % stays %', TG_TABLE_NAME, OLD.id,
+      to_jsonb(OLD) ->> final_column;
+  END IF;
+  IF (to_jsonb(NEW) - coalesce(lifecycle, '{}'::text[]))
+     IS DISTINCT FROM (to_jsonb(OLD) - coalesce(lifecycle, '{}'::text[])) THEN
+    RAISE EXCEPTION 'signed document: % % cannot be changed', TG_TABLE_NAME, OLD.id;
+  END IF;
+  IF TG_ARGV[5] <> '' THEN
+    EXECUTE format('SELECT %I($1, $2)', TG_ARGV[5]) INTO problem
+      USING to_jsonb(OLD), to_jsonb(NEW);
+    IF problem IS NOT NULL THEN
+      RAISE EXCEPTION 'signed document: % % %', TG_TABLE_NAME, OLD.id, problem;
+    END IF;
   END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
 
-CREATE OR REPLACE FUNCTION agreements_content_guard() RETURNS trigger AS $$
+-- TG_ARGV: document label, is-frozen function, function (row jsonb) -> the row's document ids.
+CREATE OR REPLACE FUNCTION pa_freeze_content_guard() RETURNS trigger AS $$
+DECLARE
+  frozen boolean;
+  probe text := format(
+    'SELECT bool_or(%I(d) AND NOT pa_is_lifted(%L, d)) FROM unnest(%I($1)) AS d',
+    TG_ARGV[1], TG_ARGV[0], TG_ARGV[2]);
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE')
-     AND agreements_is_frozen(agreements_framework_of(TG_TABLE_NAME, to_jsonb(OLD))) THEN
-    IF TG_OP = 'DELETE' OR to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) THEN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    EXECUTE probe INTO frozen USING to_jsonb(OLD);
+    IF coalesce(frozen, false)
+       AND (TG_OP = 'DELETE' OR to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD)) THEN
       RAISE EXCEPTION 'signed document: % row % cannot be changed', TG_TABLE_NAME, OLD.id;
     END IF;
   END IF;
-  IF TG_OP IN ('INSERT', 'UPDATE')
-     AND agreements_is_frozen(agreements_framework_of(TG_TABLE_NAME, to_jsonb(NEW))) THEN
-    IF TG_OP = 'INSERT' OR to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD) THEN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    EXECUTE probe INTO frozen USING to_jsonb(NEW);
+    IF coalesce(frozen, false)
+       AND (TG_OP = 'INSERT' OR to_jsonb(NEW) IS DISTINCT FROM to_jsonb(OLD)) THEN
       RAISE EXCEPTION 'signed document: % cannot get rows', TG_TABLE_NAME;
     END IF;
   END IF;
   IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
   RETURN NEW;
 END $$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION agreements_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'signed document: % rows are never changed or deleted', TG_TABLE_NAME;
-END $$ LANGUAGE plpgsql;
-
-CREATE OR REPLACE FUNCTION agreements_signed_request_guard() RETURNS trigger AS $$
-BEGIN
-  IF OLD.status = 'ondertekend' THEN
-    RAISE EXCEPTION 'signed document: signing round % cannot be changed', OLD.id;
-  END IF;
-  IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;
 """
 
-CONTENT_TABLES = [
-    "agreements_theme",
-    "agreements_agreement",
-    "agreements_target",
-    "agreements_framework_parties",
-    "agreements_agreement_responsible_parties",
-    "agreements_target_parties",
+GENERIC_UNINSTALL = [
+    "DROP FUNCTION IF EXISTS pa_freeze_content_guard();",
+    "DROP FUNCTION IF EXISTS pa_freeze_document_guard();",
+    "DROP FUNCTION IF EXISTS pa_is_lifted(text, bigint);",
 ]
 
 
-def install_sql() -> list[str]:
-    statements = [FUNCTIONS]
-    statements.append(
-        "CREATE TRIGGER agreements_framework_guard BEFORE UPDATE OR DELETE ON "
-        "agreements_framework FOR EACH ROW EXECUTE FUNCTION agreements_framework_guard();"
-    )
-    for table in CONTENT_TABLES:
-        statements.append(
-            f"CREATE TRIGGER {table}_guard BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION agreements_content_guard();"
-        )
-    statements.append(
-        "CREATE TRIGGER agreements_signature_guard BEFORE UPDATE OR DELETE ON "
-        "agreements_signature FOR EACH ROW EXECUTE FUNCTION agreements_append_only();"
-    )
-    statements.append(
-        "CREATE TRIGGER agreements_signingrequest_guard BEFORE UPDATE OR DELETE ON "
-        "agreements_signingrequest FOR EACH ROW EXECUTE FUNCTION "
-        "agreements_signed_request_guard();"
-    )
-    return statements
+@dataclass(frozen=True)
+class FrozenDocument:
+    """The SQL declaration of one signable document type (see the module doc).
 
-
-def uninstall_sql() -> list[str]:
-    statements = [
-        "DROP TRIGGER IF EXISTS agreements_framework_guard ON agreements_framework;",
-        "DROP TRIGGER IF EXISTS agreements_signature_guard ON agreements_signature;",
-        "DROP TRIGGER IF EXISTS agreements_signingrequest_guard ON agreements_signingrequest;",
-    ]
-    statements += [f"DROP TRIGGER IF EXISTS {t}_guard ON {t};" for t in CONTENT_TABLES]
-    statements += [
-        "DROP FUNCTION IF EXISTS agreements_framework_guard();",
-        "DROP FUNCTION IF EXISTS agreements_content_guard();",
-        "DROP FUNCTION IF EXISTS agreements_append_only();",
-        "DROP FUNCTION IF EXISTS agreements_signed_request_guard();",
-        "DROP FUNCTION IF EXISTS agreements_framework_of(text, jsonb);",
-        "DROP FUNCTION IF EXISTS agreements_is_frozen(bigint);",
-    ]
-    return statements
-
-
-def install(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return  # SQLite: the model layer guards (agreements.signing.freeze)
-    for statement in install_sql():
-        schema_editor.execute(statement, params=None)
-
-
-def uninstall(apps, schema_editor) -> None:
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for statement in uninstall_sql():
-        schema_editor.execute(statement, params=None)
-
-
-def frozen_rows_trigger_sql(table: str, state_column: str, frozen_values: list[str]) -> list[str]:
-    """Triggers that refuse UPDATE/DELETE of rows of ``table`` whose state is frozen.
-
-    A change of the state column alone (e.g. "ter ondertekening" -> "concept" on a decline, or
-    -> "ondertekend") stays possible; leaving the last frozen value (signed) is refused.
+    ``frozen_sql`` is a boolean SQL expression over ``$1`` (the document's primary key);
+    ``content`` maps each content table to an SQL expression over ``rec`` (the row as jsonb)
+    giving the ``bigint[]`` of the documents the row belongs to; ``check_sql``, if given, is
+    the body of a function of ``old`` and ``new`` (jsonb) returning an error text or NULL.
     """
-    values = ", ".join("'" + v.replace("'", "''") + "'" for v in frozen_values)
-    last = frozen_values[-1].replace("'", "''")
-    fn = f"{table}_frozen_guard"
-    return [
-        f"""
-CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger AS $$
-BEGIN
-  IF OLD.{state_column} NOT IN ({values}) THEN
-    IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
-    RETURN NEW;
-  END IF;
-  IF TG_OP = 'DELETE' OR (OLD.{state_column} = '{last}' AND NEW.{state_column} <> '{last}')
-     OR (to_jsonb(NEW) - '{state_column}' - 'updated_at')
-        IS DISTINCT FROM (to_jsonb(OLD) - '{state_column}' - 'updated_at') THEN
-    RAISE EXCEPTION 'signed document: % row % cannot be changed', TG_TABLE_NAME, OLD.id;
-  END IF;
-  RETURN NEW;
-END $$ LANGUAGE plpgsql;""",
-        f"CREATE TRIGGER {fn} BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW "
-        f"EXECUTE FUNCTION {fn}();",
+
+    label: str
+    table: str
+    frozen_sql: str
+    lifecycle: tuple[str, ...] = ()
+    final_column: str = ""
+    final_values: tuple[str, ...] = ()
+    content: dict[str, str] = field(default_factory=dict)
+    check_sql: str = ""
+
+    @property
+    def frozen_function(self) -> str:
+        return f"pa_frozen_{self.table}"
+
+    @property
+    def check_function(self) -> str:
+        return f"pa_check_{self.table}" if self.check_sql else ""
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def install_sql(document: FrozenDocument) -> list[str]:
+    """The functions and triggers of one document type (after GENERIC_FUNCTIONS)."""
+    statements = [
+        f"CREATE OR REPLACE FUNCTION {document.frozen_function}(doc bigint) RETURNS boolean "
+        f"AS $$ SELECT $1 IS NOT NULL AND ({document.frozen_sql}) $$ LANGUAGE sql STABLE;"
     ]
+    if document.check_sql:
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {document.check_function}(old jsonb, new jsonb) "
+            f"RETURNS text AS $$ {document.check_sql} $$ LANGUAGE sql STABLE;"
+        )
+    arguments = ", ".join(
+        _literal(value)
+        for value in (
+            document.label,
+            document.frozen_function,
+            ",".join(document.lifecycle),
+            document.final_column,
+            ",".join(document.final_values),
+            document.check_function,
+        )
+    )
+    statements.append(
+        f"CREATE TRIGGER {document.table}_freeze BEFORE UPDATE OR DELETE ON {document.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION pa_freeze_document_guard({arguments});"
+    )
+    for table, ids_sql in document.content.items():
+        ids_function = f"pa_documents_of_{table}"
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {ids_function}(rec jsonb) RETURNS bigint[] "
+            f"AS $$ SELECT {ids_sql} $$ LANGUAGE sql STABLE;"
+        )
+        content_arguments = ", ".join(
+            _literal(value) for value in (document.label, document.frozen_function, ids_function)
+        )
+        statements.append(
+            f"CREATE TRIGGER {table}_freeze BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION pa_freeze_content_guard({content_arguments});"
+        )
+    return statements
+
+
+def uninstall_sql(document: FrozenDocument) -> list[str]:
+    statements = [f"DROP TRIGGER IF EXISTS {document.table}_freeze ON {document.table};"]
+    for table in document.content:
+        statements += [
+            f"DROP TRIGGER IF EXISTS {table}_freeze ON {table};",
+            f"DROP FUNCTION IF EXISTS pa_documents_of_{table}(jsonb);",
+        ]
+    if document.check_sql:
+        statements.append(f"DROP FUNCTION IF EXISTS {document.check_function}(jsonb, jsonb);")
+    statements.append(f"DROP FUNCTION IF EXISTS {document.frozen_function}(bigint);")
+    return statements
+
+
+_BY_AGREEMENT = (
+    "ARRAY[(SELECT t.framework_id FROM agreements_theme t JOIN agreements_agreement a "
+    "ON a.theme_id = t.id WHERE a.id = (rec->>'agreement_id')::bigint)]"
+)
+
+
+FRAMEWORK = FrozenDocument(
+    label="agreements.Framework",
+    table="agreements_framework",
+    frozen_sql="EXISTS (SELECT 1 FROM agreements_framework f WHERE f.id = $1 "
+    "AND f.signing_state <> '')",
+    lifecycle=("status", "updated_at", "signing_state"),
+    final_column="signing_state",
+    final_values=("ondertekend",),
+    content={
+        "agreements_theme": "ARRAY[(rec->>'framework_id')::bigint]",
+        "agreements_framework_parties": "ARRAY[(rec->>'framework_id')::bigint]",
+        "agreements_agreement": (
+            "ARRAY[(SELECT framework_id FROM agreements_theme "
+            "WHERE id = (rec->>'theme_id')::bigint)]"
+        ),
+        "agreements_agreement_responsible_parties": _BY_AGREEMENT,
+        "agreements_target": _BY_AGREEMENT,
+        "agreements_target_parties": (
+            "ARRAY[(SELECT t.framework_id FROM agreements_theme t "
+            "JOIN agreements_agreement a ON a.theme_id = t.id "
+            "JOIN agreements_target g ON g.agreement_id = a.id "
+            "WHERE g.id = (rec->>'target_id')::bigint)]"
+        ),
+    },
+)
+
+ADDENDUM = FrozenDocument(
+    label="agreements.Addendum",
+    table="agreements_addendum",
+    frozen_sql="EXISTS (SELECT 1 FROM agreements_addendum a WHERE a.id = $1 "
+    "AND a.status <> 'concept')",
+    lifecycle=("status", "decided_at"),
+    final_column="status",
+    final_values=("aangenomen", "verworpen"),
+    content={"agreements_addendumchange": "ARRAY[(rec->>'addendum_id')::bigint]"},
+)

@@ -1,20 +1,31 @@
-"""A framework that is up for signing or signed cannot change: the model-layer guard.
+"""One freeze rule for every signable document: what is up for signing or signed cannot change.
 
-The rule has three layers, each tested on its own (tests/agreements/signing/test_immutability.py):
+Every signable document type (the framework, an addendum, the jaarschijf, the evaluation) plugs
+into the same mechanism, at three levels:
 
-1. ``save()``/``delete()`` of Framework, Theme, Agreement and Target (FrozenGuardMixin);
-2. the QuerySets' ``update()``/``delete()`` (and so ``bulk_update``), FrozenQuerySet, plus the
-   many-to-many ``add``/``remove``/``clear`` (m2m_guard, connected in AgreementsConfig.ready);
-3. PostgreSQL triggers (agreements.signing.db, installed by migration 0003) for raw SQL.
+1. the model: ``save()``/``delete()`` of the document and of every row that is part of its
+   content (``FrozenModel``);
+2. the queryset: ``update()``/``delete()`` in bulk, and so ``bulk_update`` (``FrozenQuerySet``),
+   plus many-to-many ``add``/``remove``/``clear`` (``m2m_guard``, connected in
+   AgreementsConfig.ready for every relation of a FrozenModel);
+3. PostgreSQL triggers for raw SQL, built by agreements.signing.db from the same declarations.
 
-"Frozen" means ``Framework.signing_state`` is not empty. Lifecycle columns (``status``,
-``updated_at``, ``signing_state``) are not content: they may change, except that a signed
-framework can never leave "ondertekend". A save that changes nothing is allowed, so that
-idempotent imports (load_demo) keep working on a signed framework.
+A model plugs in by subclassing ``FrozenModel`` and saying which document it belongs to:
 
-The one sanctioned change of a signed framework is an addendum that every party has signed:
-``addendum_apply`` runs inside ``amending(framework_id)``, which lifts the guard for that one
-framework in this thread and, on PostgreSQL, for the current transaction only.
+    class Contribution(FrozenModel, models.Model):
+        freeze_document = "cycle.Jaarschijf"     # the document's model label
+        freeze_path = "jaarschijf_id"            # lookup from a row to the document's pk
+        objects = FrozenQuerySet.as_manager()
+
+and the document model (itself a FrozenModel with ``freeze_path = "pk"``) answers which of its
+rows are frozen right now, in ``frozen_among(ids)``, and which of its own columns may still move
+while it is frozen (``freeze_lifecycle``: its state and bookkeeping, never its content). A
+document in a final state (``freeze_final``, e.g. signed) never leaves it.
+
+The one sanctioned change of a frozen document is made by its own signing code: a signed
+addendum amending the framework, the last signature adopting the evaluation. That code runs
+inside ``lifting(document)``, which lifts the freeze for that one document in this thread and,
+on PostgreSQL, for the current transaction only.
 """
 
 from __future__ import annotations
@@ -25,66 +36,75 @@ from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 SIGNING_STATE_OPEN = ""
 SIGNING_STATE_UP = "ter_ondertekening"
 SIGNING_STATE_SIGNED = "ondertekend"
-FRAMEWORK_LIFECYCLE_FIELDS = frozenset({"status", "updated_at", "signing_state"})
 
-_amending: ContextVar[frozenset[int]] = ContextVar("pa_amending", default=frozenset())
+# The transaction-local PostgreSQL setting that the triggers read (agreements.signing.db).
+LIFTING_SETTING = "pa.lifting"
+
+_lifted: ContextVar[frozenset[tuple[str, int]]] = ContextVar("pa_lifted", default=frozenset())
 
 
-class SignedDocumentError(Exception):
+class SignedDocumentError(ValidationError):
     """Raised on any attempt to change a frozen (up for signing) or signed document."""
 
-    def __init__(self, message: str | None = None):
+    def __init__(self, message: Any = None):
         super().__init__(
             message
-            or str(
-                _(
-                    "Dit document is ter ondertekening aangeboden of ondertekend en kan niet "
-                    "worden gewijzigd."
-                )
+            or _(
+                "Dit document is ter ondertekening aangeboden of ondertekend en kan niet worden "
+                "gewijzigd."
             )
         )
 
+    def __str__(self) -> str:
+        return " ".join(str(message) for message in self.messages)
+
+
+def document_key(document: models.Model | type[models.Model] | str) -> str:
+    if isinstance(document, str):
+        return document
+    return document._meta.label
+
 
 @contextmanager
-def amending(framework_id: int) -> Iterator[None]:
-    """Lift the guard for one framework while a signed addendum is applied (see module doc)."""
-    token = _amending.set(_amending.get() | {framework_id})
+def lifting(document: models.Model) -> Iterator[None]:
+    """Lift the freeze of one document while its own signing code changes it (module doc)."""
+    key = (document_key(type(document)), document.pk)
+    token = _lifted.set(_lifted.get() | {key})
     pg = connection.vendor == "postgresql"
     if pg:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('pa.amending_framework', %s, true)", [str(framework_id)]
+                "SELECT set_config(%s, %s, true)", [LIFTING_SETTING, f"{key[0]}:{key[1]}"]
             )
     try:
         yield
     finally:
-        _amending.reset(token)
+        _lifted.reset(token)
         if pg:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('pa.amending_framework', '', true)")
+                cursor.execute("SELECT set_config(%s, '', true)", [LIFTING_SETTING])
 
 
-def _framework_model():
-    return apps.get_model("agreements", "Framework")
+def refusal(document: str | type[models.Model]) -> SignedDocumentError:
+    """The error to raise for a change of this document type, in its own words."""
+    return SignedDocumentError(apps.get_model(document_key(document)).freeze_message)
 
 
-def frozen_framework_ids(framework_ids: Iterable[int | None]) -> set[int]:
-    """Those of the frameworks that are frozen and not being amended right now."""
-    ids = {pk for pk in framework_ids if pk is not None} - _amending.get()
-    if not ids:
+def frozen_document_ids(document: str | type[models.Model], ids: Iterable[Any]) -> set[int]:
+    """Those of the documents that are frozen now and not being lifted by their signing code."""
+    key = document_key(document)
+    lifted = {pk for label, pk in _lifted.get() if label == key}
+    wanted = {pk for pk in ids if pk is not None} - lifted
+    if not wanted:
         return set()
-    return set(
-        _framework_model()
-        ._base_manager.filter(pk__in=ids)
-        .exclude(signing_state=SIGNING_STATE_OPEN)
-        .values_list("pk", flat=True)
-    )
+    return apps.get_model(key).frozen_among(wanted)
 
 
 def _content_fields(model: type[models.Model], lifecycle: frozenset[str]) -> list[str]:
@@ -95,89 +115,132 @@ def _content_fields(model: type[models.Model], lifecycle: frozenset[str]) -> lis
     ]
 
 
-class FrozenGuardMixin:
-    """save()/delete() refuse to change a row of a frozen framework."""
+class FrozenModel(models.Model):
+    """save()/delete() refuse to change a row of a frozen document (see the module doc)."""
 
-    # Lookup from this model to its framework's id ("pk" for Framework itself).
-    framework_path: ClassVar[str] = "pk"
-    lifecycle_fields: ClassVar[frozenset[str]] = frozenset()
+    # The label of the document model ("agreements.Framework") and the lookup from a row of
+    # this model to the document's primary key ("pk" on the document itself).
+    freeze_document: ClassVar[str]
+    freeze_path: ClassVar[str] = "pk"
+    # Document models only: columns that may change while frozen, and the final states
+    # (column, values) a document never leaves.
+    freeze_lifecycle: ClassVar[frozenset[str]] = frozenset()
+    freeze_final: ClassVar[tuple[str, frozenset[str]] | None] = None
+    # Document models only: what a person is told when a change is refused (Dutch).
+    freeze_message: ClassVar[Any] = None
 
-    def _guard_new_framework_id(self) -> int | None:
-        """The framework this (possibly unsaved) row would belong to."""
-        raise NotImplementedError
-
-    def _guard_check_save(self) -> None:
-        model = type(self)
-        ids = [self._guard_new_framework_id()]
-        if self.pk is not None:
-            # The row's framework as stored (a row cannot be moved out of a frozen framework).
-            ids.append(
-                model._base_manager.filter(pk=self.pk)
-                .values_list(self.framework_path, flat=True)
-                .first()
-            )
-        if not frozen_framework_ids(ids):
-            return
-        old = model._base_manager.filter(pk=self.pk).first() if self.pk is not None else None
-        if old is None:
-            raise SignedDocumentError()
-        for attname in _content_fields(model, self.lifecycle_fields):
-            if getattr(self, attname) != getattr(old, attname):
-                raise SignedDocumentError()
-        if (
-            getattr(old, "signing_state", None) == SIGNING_STATE_SIGNED
-            and self.signing_state != SIGNING_STATE_SIGNED
-        ):
-            raise SignedDocumentError()
+    class Meta:
+        abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self._guard_check_save()
+        self._freeze_check_save()
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         if self.pk is not None:
-            fw = (
-                type(self)
-                ._base_manager.filter(pk=self.pk)
-                .values_list(self.framework_path, flat=True)
-            )
-            if frozen_framework_ids(fw):
-                raise SignedDocumentError()
+            rows = type(self)._base_manager.filter(pk=self.pk)
+            if frozen_document_ids(self.freeze_document, type(self).freeze_document_ids(rows)):
+                raise refusal(self.freeze_document)
         return super().delete(*args, **kwargs)
+
+    # --- which documents a row belongs to (override when there is no single lookup) ---------
+    @classmethod
+    def freeze_document_ids(cls, rows: models.QuerySet) -> Iterable[Any]:
+        """The document ids of stored rows."""
+        return rows.values_list(cls.freeze_path, flat=True).distinct()
+
+    def freeze_own_document_ids(self) -> Iterable[Any]:
+        """The document ids this (possibly unsaved) row would belong to."""
+        if self.freeze_path == "pk":
+            return [self.pk]
+        value: Any = self
+        for part in self.freeze_path.split("__"):
+            if value is None:
+                return []
+            value = getattr(value, part)
+        return [value]
+
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        """Document models: which of these documents are frozen right now."""
+        raise NotImplementedError
+
+    # --- the guard -----------------------------------------------------------------------
+    def _freeze_check_save(self) -> None:
+        model = type(self)
+        ids = list(self.freeze_own_document_ids())
+        stored = model._base_manager.filter(pk=self.pk) if self.pk is not None else None
+        if stored is not None:
+            # The row's document as stored (a row cannot be moved out of a frozen document).
+            ids += list(model.freeze_document_ids(stored))
+        if not frozen_document_ids(self.freeze_document, ids):
+            return
+        old = stored.first() if stored is not None else None
+        if old is None:
+            raise refusal(self.freeze_document)
+        changed = {
+            f.name
+            for f in model._meta.concrete_fields
+            if not f.primary_key and getattr(self, f.attname) != getattr(old, f.attname)
+        }
+        if changed and not self.freeze_allows(old, changed):
+            raise refusal(self.freeze_document)
+
+    def freeze_allows(self, old: models.Model, changed: set[str]) -> bool:
+        """May this change be saved while the document is frozen? Lifecycle columns only, and
+        never out of a final state."""
+        if not changed <= self.freeze_lifecycle:
+            return False
+        if self.freeze_final is not None:
+            column, final = self.freeze_final
+            if getattr(old, column) in final and getattr(self, column) != getattr(old, column):
+                return False
+        return True
 
 
 class FrozenQuerySet(models.QuerySet):
-    """update()/delete() in bulk refuse rows of a frozen framework."""
+    """update()/delete() in bulk refuse rows of a frozen document."""
 
-    def _guard(self, fields: dict[str, Any] | None) -> None:
-        path = self.model.framework_path
-        lifecycle = self.model.lifecycle_fields
-        if fields is not None and set(fields) <= lifecycle:
-            # Lifecycle columns only; a signed framework still never leaves "ondertekend".
-            if "signing_state" in fields and fields["signing_state"] != SIGNING_STATE_SIGNED:
-                signed = (
-                    set(
-                        self.filter(signing_state=SIGNING_STATE_SIGNED).values_list("pk", flat=True)
-                    )
-                    - _amending.get()
-                )
-                if signed:
-                    raise SignedDocumentError()
+    def _freeze_guard(self, fields: dict[str, Any] | None) -> None:
+        model = self.model
+        frozen = frozen_document_ids(model.freeze_document, model.freeze_document_ids(self))
+        if not frozen:
             return
-        if frozen_framework_ids(self.values_list(path, flat=True).distinct()):
-            raise SignedDocumentError()
+        if (
+            fields is not None
+            and model.freeze_path == "pk"
+            and set(fields) <= model.freeze_lifecycle
+        ):
+            # The document's own lifecycle columns; a final state is still never left.
+            if model.freeze_final is None or model.freeze_final[0] not in fields:
+                return
+            column, final = model.freeze_final
+            if (
+                fields[column] in final
+                or not self.filter(pk__in=frozen, **{f"{column}__in": final}).exists()
+            ):
+                return
+        raise refusal(model.freeze_document)
 
     def update(self, **kwargs: Any) -> int:
-        self._guard(kwargs)
+        self._freeze_guard(kwargs)
         return super().update(**kwargs)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        self._guard(None)
+        self._freeze_guard(None)
         return super().delete()
 
 
-# Many-to-many: which relation belongs to which model, and that model's path to the framework.
+def is_frozen_row(obj: models.Model | None) -> bool:
+    """Whether a stored row belongs to a frozen document (the admin asks this)."""
+    if obj is None or obj.pk is None or not isinstance(obj, FrozenModel):
+        return False
+    rows = type(obj)._base_manager.filter(pk=obj.pk)
+    return bool(frozen_document_ids(obj.freeze_document, type(obj).freeze_document_ids(rows)))
+
+
 def m2m_guard(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    """Many-to-many add/remove/clear on a relation of a row of a frozen document."""
     if action not in {"pre_add", "pre_remove", "pre_clear"}:
         return
     if action != "pre_clear" and not pk_set:
@@ -193,12 +256,11 @@ def m2m_guard(sender, instance, action, reverse, model, pk_set, **kwargs) -> Non
                 getattr(instance, _reverse_accessor(sender, model)).values_list("pk", flat=True)
             )
         )
-    path = getattr(owner_model, "framework_path", None)
-    if path is None:
+    if not issubclass(owner_model, FrozenModel):
         return
-    fw = owner_model._base_manager.filter(pk__in=owner_pks).values_list(path, flat=True)
-    if frozen_framework_ids(fw):
-        raise SignedDocumentError()
+    rows = owner_model._base_manager.filter(pk__in=owner_pks)
+    if frozen_document_ids(owner_model.freeze_document, owner_model.freeze_document_ids(rows)):
+        raise refusal(owner_model.freeze_document)
 
 
 def _reverse_accessor(through: type[models.Model], model: type[models.Model]) -> str:
@@ -206,3 +268,12 @@ def _reverse_accessor(through: type[models.Model], model: type[models.Model]) ->
         if field.remote_field.through is through:
             return field.related_query_name()
     return "pk"  # pragma: no cover - only for relations this module does not know
+
+
+def frozen_m2m_relations() -> list[type[models.Model]]:
+    """The through models of every many-to-many field of a FrozenModel (for m2m_guard)."""
+    throughs = []
+    for model in apps.get_models():
+        if issubclass(model, FrozenModel):
+            throughs += [field.remote_field.through for field in model._meta.local_many_to_many]
+    return throughs

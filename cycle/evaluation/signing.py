@@ -10,31 +10,17 @@
   can be edited and put up in a new round.
 
 The evaluation model has no state of its own for "ter ondertekening": frozen means "a signing
-request of this evaluation is open or signed" (``signing_state``). The guard has two layers:
-
-1. the model layer: pre_save/pre_delete receivers on Evaluation, ContributionRealisation and
-   YearFigures (connected below) refuse every change of a frozen evaluation with a
-   ValidationError, so every service and view refuses it too;
-2. PostgreSQL triggers (migration cycle 0005) for raw SQL and queryset updates.
-
-The one sanctioned change of a frozen evaluation is its adoption when every party has signed:
-``on_all_signed`` runs it inside ``_adopting(evaluation_id)``, which lifts the guard for that
-one evaluation in this thread and, on PostgreSQL, for the current transaction only (the
-transaction-local setting ``pa.adopting_evaluation``), and only for concept -> vastgesteld with
-its bookkeeping (state, adopted_at, adopted_by, version).
+request of this evaluation is open or signed" (``signing_state``, Evaluation.frozen_among).
+The freeze is the one rule of agreements.signing.freeze, which Evaluation,
+ContributionRealisation and YearFigures plug into. The one sanctioned change of a frozen
+evaluation is its adoption when every party has signed: ``on_all_signed`` runs it inside
+``lifting(evaluation)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models.signals import pre_delete, pre_save
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from agreements.canonical import canonical_bytes
 from agreements.models import Party, SigningRequest
 from agreements.selectors import framework_parties
+from agreements.signing.freeze import lifting
 from agreements.signing.registry import Signable, register
 from agreements.signing.selectors import (
     DocumentSigningStatus,
@@ -57,9 +44,7 @@ from cycle.models import (
     YearFigures,
 )
 
-KEY = "evaluatie"
-# Not content: the adoption's bookkeeping. Only these change when every party has signed.
-LIFECYCLE_FIELDS = frozenset({"state", "adopted_at", "adopted_by", "version"})
+KEY = Evaluation.signing_key
 FROZEN_STATUSES = (SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED)
 FIGURE_FIELDS = (
     "lettings",
@@ -72,22 +57,6 @@ FIGURE_FIELDS = (
     "condition_score",
     "source",
 )
-
-_adopting_id: ContextVar[int | None] = ContextVar("pa_adopting_evaluation", default=None)
-
-
-class EvaluationFrozenError(ValidationError):
-    """A change of an evaluation that is up for signing or signed."""
-
-    def __init__(self, message: str | None = None):
-        super().__init__(
-            message
-            or _(
-                "De evaluatie ligt ter ondertekening of is ondertekend en kan niet worden "
-                "gewijzigd."
-            )
-        )
-
 
 # --- canonical content ----------------------------------------------------------------------
 
@@ -228,7 +197,7 @@ class EvaluationSignable(Signable):
         audit_log(actor=SIGNING, action="evaluation_put_up", obj=self.obj, round=round)
 
     def on_all_signed(self, *, signing_request: Any) -> None:
-        with _adopting(self.obj.pk):
+        with lifting(self.obj):
             self.obj = services.evaluation_adopt(actor=SIGNING, evaluation=self.obj)
 
     def on_declined(self, *, signing_request: Any) -> None:
@@ -250,26 +219,7 @@ def _can_put_up(evaluation: Evaluation) -> bool:
     return evaluation.state == Evaluation.State.CONCEPT and signing_state(evaluation.pk) is None
 
 
-@contextmanager
-def _adopting(evaluation_id: int) -> Iterator[None]:
-    """Lift the guard for one evaluation while every party's signature adopts it."""
-    token = _adopting_id.set(evaluation_id)
-    pg = connection.vendor == "postgresql"
-    if pg:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pa.adopting_evaluation', %s, true)", [str(evaluation_id)]
-            )
-    try:
-        yield
-    finally:
-        _adopting_id.reset(token)
-        if pg:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config('pa.adopting_evaluation', '', true)")
-
-
-# --- the freeze: model layer ----------------------------------------------------------------
+# --- is it frozen? --------------------------------------------------------------------------
 
 
 def signing_state(evaluation_id: int | None) -> str | None:
@@ -291,102 +241,6 @@ def signing_state(evaluation_id: int | None) -> str | None:
 
 def is_frozen_by_signing(evaluation: Evaluation) -> bool:
     return signing_state(evaluation.pk) is not None
-
-
-def _frozen_evaluation_for_figures(municipality_id: int, year: int) -> bool:
-    ids = list(
-        Evaluation.objects.filter(
-            cycle_year__municipality_id=municipality_id, jaarschijf__plan_year=year
-        ).values_list("pk", flat=True)
-    )
-    return bool(ids) and (
-        SigningRequest.objects.filter(
-            document_type=KEY, object_id__in=ids, status__in=FROZEN_STATUSES
-        ).exists()
-    )
-
-
-def _changed(instance: Any, update_fields: Any) -> set[str] | None:
-    """The fields the save changes compared with the stored row; None for a new row."""
-    model = type(instance)
-    concrete = [f for f in model._meta.concrete_fields if not f.primary_key]
-    if update_fields is not None:
-        concrete = [f for f in concrete if f.name in update_fields or f.attname in update_fields]
-    stored = model._base_manager.filter(pk=instance.pk).values(*[f.attname for f in concrete])
-    row = stored.first()
-    if row is None:
-        return None
-    return {f.name for f in concrete if getattr(instance, f.attname) != row[f.attname]}
-
-
-@receiver(pre_save, sender=Evaluation, dispatch_uid="evaluation_signing_guard")
-def _guard_evaluation(sender, instance: Evaluation, update_fields=None, **kwargs) -> None:
-    if instance.pk is None:
-        return
-    state = signing_state(instance.pk)
-    if state is None:
-        return
-    changed = _changed(instance, update_fields)
-    if changed is None or not changed:
-        return
-    if (
-        state == SigningRequest.Status.OPEN
-        and _adopting_id.get() == instance.pk
-        and changed <= LIFECYCLE_FIELDS
-        and instance.state == Evaluation.State.ADOPTED
-    ):
-        return
-    raise EvaluationFrozenError()
-
-
-@receiver(pre_delete, sender=Evaluation, dispatch_uid="evaluation_signing_guard_delete")
-def _guard_evaluation_delete(sender, instance: Evaluation, **kwargs) -> None:
-    if signing_state(instance.pk) is not None:
-        raise EvaluationFrozenError()
-
-
-@receiver(pre_save, sender=ContributionRealisation, dispatch_uid="realisation_signing_guard")
-def _guard_realisation(
-    sender, instance: ContributionRealisation, update_fields=None, **kwargs
-) -> None:
-    evaluation_ids = {instance.evaluation_id}
-    if instance.pk is not None:
-        evaluation_ids |= set(
-            ContributionRealisation.objects.filter(pk=instance.pk).values_list(
-                "evaluation_id", flat=True
-            )
-        )
-    if not any(signing_state(pk) for pk in evaluation_ids):
-        return
-    if instance.pk is not None and _changed(instance, update_fields) == set():
-        return
-    raise EvaluationFrozenError()
-
-
-@receiver(pre_delete, sender=ContributionRealisation, dispatch_uid="realisation_signing_del")
-def _guard_realisation_delete(sender, instance: ContributionRealisation, **kwargs) -> None:
-    if signing_state(instance.evaluation_id) is not None:
-        raise EvaluationFrozenError()
-
-
-@receiver(pre_save, sender=YearFigures, dispatch_uid="year_figures_signing_guard")
-def _guard_figures(sender, instance: YearFigures, update_fields=None, **kwargs) -> None:
-    keys = {(instance.municipality_id, instance.year)}
-    if instance.pk is not None:
-        keys |= set(
-            YearFigures.objects.filter(pk=instance.pk).values_list("municipality_id", "year")
-        )
-    if not any(_frozen_evaluation_for_figures(m, y) for m, y in keys):
-        return
-    if instance.pk is not None and _changed(instance, update_fields) == set():
-        return
-    raise EvaluationFrozenError()
-
-
-@receiver(pre_delete, sender=YearFigures, dispatch_uid="year_figures_signing_guard_delete")
-def _guard_figures_delete(sender, instance: YearFigures, **kwargs) -> None:
-    if _frozen_evaluation_for_figures(instance.municipality_id, instance.year):
-        raise EvaluationFrozenError()
 
 
 # --- what the evaluation page shows -----------------------------------------------------------

@@ -7,12 +7,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Party
+from agreements.models import Party, SigningRequest
+from agreements.signing.freeze import FrozenModel, FrozenQuerySet
 from cycle.models.cycle_year import CycleYear
 from cycle.models.jaarschijf import Contribution, Jaarschijf
 
 
-class Evaluation(models.Model):
+class Evaluation(FrozenModel):
     """The evaluation, written in a cycle year, of the jaarschijf of the year before.
 
     ``version`` goes up with every change of the evaluation or of its realisations and year
@@ -57,6 +58,25 @@ class Evaluation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Frozen while a signing round of it is open and once it is signed (agreements.signing.freeze):
+    # nothing changes, except its adoption by the last signature (cycle.evaluation.signing).
+    signing_key = "evaluatie"  # SigningRequest.document_type (cycle.evaluation.signing)
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Evaluation"
+    freeze_message = _(
+        "De evaluatie ligt ter ondertekening of is ondertekend en kan niet worden gewijzigd."
+    )
+
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        return set(
+            SigningRequest.objects.filter(
+                document_type=cls.signing_key,
+                object_id__in=ids,
+                status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
+            ).values_list("object_id", flat=True)
+        )
+
     class Meta:
         verbose_name = _("evaluatie")
         verbose_name_plural = _("evaluaties")
@@ -76,7 +96,7 @@ class Evaluation(models.Model):
         return self.state == self.State.ADOPTED
 
 
-class ContributionRealisation(models.Model):
+class ContributionRealisation(FrozenModel):
     """What became of one contribution of the evaluated jaarschijf."""
 
     class Status(models.TextChoices):
@@ -110,6 +130,10 @@ class ContributionRealisation(models.Model):
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Evaluation"
+    freeze_path = "evaluation_id"
+
     class Meta:
         verbose_name = _("realisatie van een bijdrage")
         verbose_name_plural = _("realisaties van bijdragen")
@@ -124,7 +148,7 @@ class ContributionRealisation(models.Model):
         return f"{self.contribution_id}: {self.status}"
 
 
-class YearFigures(models.Model):
+class YearFigures(FrozenModel):
     """One corporation's yearly figures in one municipality (Thuis in Limburg and own records)."""
 
     municipality = models.ForeignKey(
@@ -176,6 +200,18 @@ class YearFigures(models.Model):
     )
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
 
+    # The figures of a municipality and year are part of every evaluation of that year.
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Evaluation"
+
+    @classmethod
+    def freeze_document_ids(cls, rows: models.QuerySet) -> list[int]:
+        keys = set(rows.values_list("municipality_id", "year"))
+        return _evaluations_of(keys)
+
+    def freeze_own_document_ids(self) -> list[int]:
+        return _evaluations_of({(self.municipality_id, self.year)})
+
     class Meta:
         verbose_name = _("jaarcijfers van een corporatie")
         verbose_name_plural = _("jaarcijfers van corporaties")
@@ -212,3 +248,13 @@ class EvaluationComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_id} op evaluatie {self.evaluation_id}"
+
+
+def _evaluations_of(keys: set[tuple[int, int]]) -> list[int]:
+    """The evaluations that evaluate these (municipality, year) pairs."""
+    query = Q()
+    for municipality_id, year in keys:
+        query |= Q(cycle_year__municipality_id=municipality_id, jaarschijf__plan_year=year)
+    if not keys:
+        return []
+    return list(Evaluation._base_manager.filter(query).values_list("pk", flat=True))

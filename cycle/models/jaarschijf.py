@@ -7,10 +7,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Party, Target
+from agreements.signing.freeze import FrozenModel, FrozenQuerySet
 from cycle.models.cycle_year import CycleYear
 
 
-class Jaarschijf(models.Model):
+class Jaarschijf(FrozenModel):
     """The yearly slice of the framework: what each party will do in ``plan_year``.
 
     ``signing_round`` starts at 1 and goes up each time the working group takes a frozen
@@ -40,6 +41,24 @@ class Jaarschijf(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     state_changed_at = models.DateTimeField(_("status gewijzigd op"), null=True, blank=True)
 
+    # Ter ondertekening and ondertekend it is frozen (agreements.signing.freeze): only its state
+    # moves on, with its bookkeeping; signed is final.
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Jaarschijf"
+    freeze_lifecycle = frozenset({"state", "version", "state_changed_at", "signing_round"})
+    freeze_final = ("state", frozenset({State.SIGNED}))
+    freeze_message = _(
+        "De jaarschijf ligt ter ondertekening of is ondertekend en kan niet worden gewijzigd."
+    )
+
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        return set(
+            cls._base_manager.filter(
+                pk__in=ids, state__in=[cls.State.FOR_SIGNING, cls.State.SIGNED]
+            ).values_list("pk", flat=True)
+        )
+
     class Meta:
         verbose_name = _("jaarschijf")
         verbose_name_plural = _("jaarschijven")
@@ -53,7 +72,7 @@ class Jaarschijf(models.Model):
         return self.state in {self.State.FOR_SIGNING, self.State.SIGNED}
 
 
-class JaarschijfText(models.Model):
+class JaarschijfText(FrozenModel):
     """A shared text of the jaarschijf (introduction, spearheads): a piece with a version."""
 
     class Key(models.TextChoices):
@@ -69,6 +88,10 @@ class JaarschijfText(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Jaarschijf"
+    freeze_path = "jaarschijf_id"
+
     class Meta:
         verbose_name = _("tekst van de jaarschijf")
         verbose_name_plural = _("teksten van de jaarschijf")
@@ -81,7 +104,7 @@ class JaarschijfText(models.Model):
         return self.get_key_display()
 
 
-class Contribution(models.Model):
+class Contribution(FrozenModel):
     """What one party will do for one agreement in the plan year: a piece with a version."""
 
     class Quarter(models.TextChoices):
@@ -143,6 +166,10 @@ class Contribution(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "cycle.Jaarschijf"
+    freeze_path = "jaarschijf_id"
 
     class Meta:
         verbose_name = _("bijdrage")

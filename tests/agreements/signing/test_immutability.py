@@ -44,7 +44,7 @@ def test_framework_status_is_lifecycle_not_content(signed):
 
 @pytest.mark.parametrize("model", [Framework, Theme, Agreement, Target])
 def test_model_delete_is_refused(signed, model):
-    obj = model.objects.filter(**{model.framework_path: signed.framework.pk}).first()
+    obj = model.objects.filter(**{model.freeze_path: signed.framework.pk}).first()
     with pytest.raises(SignedDocumentError):
         obj.delete()
 

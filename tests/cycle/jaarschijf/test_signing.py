@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from agreements.canonical import sha256
 from agreements.models import Signature, SigningRequest
+from agreements.signing.freeze import SignedDocumentError
 from agreements.signing.registry import adapter_for, signable_types
 from agreements.signing.services import (
     SigningError,
@@ -288,12 +289,12 @@ def test_raw_sql_edit_while_up_for_signing_is_refused(world, jaarschijf):
         )
 
 
-def test_bulk_update_while_up_for_signing_is_refused_on_postgresql(world, jaarschijf):
+def test_bulk_update_while_up_for_signing_is_refused(world, jaarschijf):
+    # Refused by the queryset on every database (before it reaches PostgreSQL's triggers).
     put_up(world, jaarschijf)
-    if connection.vendor != "postgresql":
-        pytest.skip("a queryset update is refused by the PostgreSQL triggers; SQLite has none")
-    with pytest.raises(DatabaseError), transaction.atomic():
+    with pytest.raises(SignedDocumentError), transaction.atomic():
         Contribution.objects.filter(jaarschijf=jaarschijf).update(text="bulk")
+    assert not Contribution.objects.filter(text="bulk").exists()
 
 
 # --- reopen and decline -----------------------------------------------------------------------
