@@ -275,12 +275,7 @@ def signing_decline(*, signing_request: SigningRequest, user: Any, reason: str) 
     signing_request = SigningRequest.objects.select_for_update().get(pk=signing_request.pk)
     if signing_request.status != SigningRequest.Status.OPEN:
         raise SigningError(_("Deze ondertekenronde is afgesloten."))
-    signing_request.status = SigningRequest.Status.DECLINED
-    signing_request.completed_at = timezone.now()
-    signing_request.declined_by = user
-    signing_request.declined_party = membership.party
-    signing_request.decline_reason = reason
-    signing_request.save()
+    _close_declined(signing_request, by=user, party=membership.party, reason=reason)
     signable.on_declined(signing_request=signing_request)
     audit_log(
         actor=user,
@@ -318,11 +313,7 @@ def signing_withdraw(*, signable: Signable, actor: Any, reason: str) -> int:
     for signing_request in SigningRequest.objects.select_for_update().filter(
         document_type=signable.key, object_id=signable.pk, status=SigningRequest.Status.OPEN
     ):
-        signing_request.status = SigningRequest.Status.DECLINED
-        signing_request.completed_at = timezone.now()
-        signing_request.declined_by = person(actor)
-        signing_request.decline_reason = reason
-        signing_request.save()
+        _close_declined(signing_request, by=person(actor), party=None, reason=reason)
         audit_log(
             actor=actor,
             action="signing_withdraw",
@@ -333,3 +324,15 @@ def signing_withdraw(*, signable: Signable, actor: Any, reason: str) -> int:
         )
         closed += 1
     return closed
+
+
+def _close_declined(
+    signing_request: SigningRequest, *, by: Any, party: Party | None, reason: str
+) -> None:
+    """End an open round as declined: by a party's signatory, or (party None) taken back."""
+    signing_request.status = SigningRequest.Status.DECLINED
+    signing_request.completed_at = timezone.now()
+    signing_request.declined_by = by
+    signing_request.declined_party = party
+    signing_request.decline_reason = reason
+    signing_request.save()

@@ -240,7 +240,7 @@ def signing_state(evaluation_id: int | None) -> str | None:
 
 
 def is_frozen_by_signing(evaluation: Evaluation) -> bool:
-    return signing_state(evaluation.pk) is not None
+    return bool(Evaluation.frozen_among({evaluation.pk}))
 
 
 # --- what the evaluation page shows -----------------------------------------------------------
