@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 
 from agreements.access import AnyUser, user_membership, user_party
 from agreements.models import Membership, Party
+from agreements.signing.selectors import AwaitingSignature, awaiting_signature
 from cycle.access import visible_cycle_years
 from cycle.bids.selectors import CorporationBidStatus, bid_statuses
 from cycle.calendar import with_status
-from cycle.models import CycleYear, Milestone
+from cycle.models import (
+    BidReading,
+    Contribution,
+    CycleYear,
+    Jaarschijf,
+    JaarschijfComment,
+    Milestone,
+    PieceType,
+)
 
 # --- milestones ---------------------------------------------------------------------------
 
@@ -21,6 +30,15 @@ from cycle.models import CycleYear, Milestone
 def cycle_year_milestones(cycle_year: CycleYear, today: dt.date) -> list[Milestone]:
     qs = cycle_year.milestones.select_related("owner_party").order_by("deadline", "title", "id")
     return with_status(qs, today)
+
+
+def step_deadline(deliverable: str) -> Subquery:
+    """The deadline of the cycle year's milestone for a process step's deliverable (e.g. the
+    jaarschijf signed), as a subquery on ``OuterRef("cycle_year")`` to annotate a document."""
+    milestones = Milestone.objects.filter(
+        cycle_year=OuterRef("cycle_year"), source_step__deliverable=deliverable
+    ).order_by("deadline")
+    return Subquery(milestones.values("deadline")[:1])
 
 
 def current_cycle_year(user: AnyUser, today: dt.date) -> CycleYear | None:
@@ -42,6 +60,14 @@ def current_cycle_year(user: AnyUser, today: dt.date) -> CycleYear | None:
 
 
 @dataclass
+class OpenComment:
+    """An open comment thread of another party on one of the user's party's contributions."""
+
+    comment: JaarschijfComment
+    contribution: Contribution
+
+
+@dataclass
 class Dashboard:
     cycle_year: CycleYear | None
     party: Party | None
@@ -51,22 +77,95 @@ class Dashboard:
     bid_statuses: list[CorporationBidStatus]
     is_corporation: bool
     today: dt.date
+    # What waits for the user (each with a link on the start page).
+    to_sign: list[AwaitingSignature] = field(default_factory=list)
+    jaarschijf: Jaarschijf | None = None
+    open_contributions: int = 0
+    open_comments: list[OpenComment] = field(default_factory=list)
+    bids_to_read: list[CorporationBidStatus] = field(default_factory=list)
+
+    @property
+    def waits(self) -> bool:
+        """Whether anything waits for the user; "Niets te doen" only when nothing does."""
+        return bool(
+            self.my_milestones
+            or self.to_sign
+            or self.open_contributions
+            or self.open_comments
+            or self.bids_to_read
+        )
 
 
 NEXT_LIMIT = 5
 
 
-def dashboard(user: AnyUser, today: dt.date) -> Dashboard:
-    """What the user's party must do next and, for the working group, the whole year.
+def _editable_jaarschijf(cycle_year: CycleYear) -> Jaarschijf | None:
+    """The cycle year's jaarschijf while parties still work on it (before signing)."""
+    return Jaarschijf.objects.filter(
+        cycle_year=cycle_year,
+        state__in=[Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT],
+    ).first()
 
-    A fixed number of queries (membership, cycle year, milestones, and for the working group
-    parties + bids), whatever the number of bids and milestones.
+
+def open_contribution_count(jaarschijf: Jaarschijf, party: Party) -> int:
+    """The party's contributions to a concept jaarschijf that it has not yet filled in."""
+    if jaarschijf.state != Jaarschijf.State.CONCEPT:
+        return 0
+    return Contribution.objects.filter(jaarschijf=jaarschijf, party=party, text="").count()
+
+
+def open_comments_for(jaarschijf: Jaarschijf, party: Party) -> list[OpenComment]:
+    """Open threads that another party started on the party's contributions (two queries)."""
+    own = Contribution.objects.filter(jaarschijf=jaarschijf, party=party).values("pk")
+    comments = list(
+        JaarschijfComment.objects.filter(
+            jaarschijf=jaarschijf,
+            parent=None,
+            resolved=False,
+            piece_type=PieceType.CONTRIBUTION,
+            piece_id__in=own,
+        )
+        .exclude(author_party=party)
+        .select_related("author_party")
+        .order_by("created_at", "id")[:NEXT_LIMIT]
+    )
+    if not comments:
+        return []
+    contributions = Contribution.objects.filter(
+        pk__in=[c.piece_id for c in comments]
+    ).select_related("agreement__theme", "party")
+    by_pk = {c.pk: c for c in contributions}
+    return [OpenComment(c, by_pk[c.piece_id]) for c in comments if c.piece_id in by_pk]
+
+
+def unread_bids(statuses: list[CorporationBidStatus], party: Party) -> list[CorporationBidStatus]:
+    """The submitted bids that no one of the party has opened yet (one query)."""
+    current = [s for s in statuses if s.current is not None]
+    if not current:
+        return []
+    read = set(
+        BidReading.objects.filter(party=party, bid__in=[s.current.pk for s in current]).values_list(
+            "bid_id", flat=True
+        )
+    )
+    return [s for s in current if s.current.pk not in read]
+
+
+def dashboard(user: AnyUser, today: dt.date) -> Dashboard:
+    """What waits for the user and their party and, for the working group, the whole year.
+
+    A fixed number of queries whatever the number of bids, milestones, contributions,
+    comments and signing rounds: membership, signing rounds (signatories), cycle year,
+    milestones, the jaarschijf with its open contributions and comments (members), and for
+    the readers of the bids parties + bids (+ what the tenant organisation has read).
     """
     membership = user_membership(user)  # one query, cached on the user for the access helpers
     party = membership.party if membership else None
     cycle_year = current_cycle_year(user, today)
     working_group = membership is not None and membership.role == Membership.Role.WORKING_GROUP
-    empty = Dashboard(cycle_year, party, [], working_group, [], [], False, today)
+    signatory = membership is not None and membership.role == Membership.Role.SIGNATORY
+    to_sign = awaiting_signature(user) if signatory else []
+    empty = Dashboard(cycle_year, party, [], working_group, [], [], False, today, to_sign)
     if cycle_year is None:
         return empty
     milestones = cycle_year_milestones(cycle_year, today)
@@ -87,6 +186,9 @@ def dashboard(user: AnyUser, today: dt.date) -> Dashboard:
         if reads_bids
         else []
     )
+    # The people who draft (not the signatories) see their party's part of the jaarschijf.
+    jaarschijf = _editable_jaarschijf(cycle_year) if party and not signatory else None
+    is_tenant = party is not None and party.kind == Party.Kind.TENANT_ORGANISATION
     return Dashboard(
         cycle_year=cycle_year,
         party=party,
@@ -96,6 +198,11 @@ def dashboard(user: AnyUser, today: dt.date) -> Dashboard:
         bid_statuses=statuses,
         is_corporation=is_corporation,
         today=today,
+        to_sign=to_sign,
+        jaarschijf=jaarschijf,
+        open_contributions=open_contribution_count(jaarschijf, party) if jaarschijf else 0,
+        open_comments=open_comments_for(jaarschijf, party) if jaarschijf else [],
+        bids_to_read=unread_bids(statuses, party) if is_tenant and not signatory else [],
     )
 
 

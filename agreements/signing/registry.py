@@ -33,6 +33,8 @@ override ``readable_by``/``can_be_put_up_by`` when a type needs otherwise.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -78,6 +80,13 @@ class Signable:
 
     def get_absolute_url(self) -> str:
         raise NotImplementedError
+
+    @classmethod
+    def deadlines(cls, object_ids: Collection[int]) -> dict[int, dt.date]:
+        """Per document (by primary key) the date before which its parties sign ("vóór", an
+        exclusive date), for every document given in one query; documents without a deadline
+        are left out. By default a type has none."""
+        return {}
 
     # --- state ----------------------------------------------------------------------------
     def can_put_up(self) -> bool:

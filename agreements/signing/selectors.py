@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -9,11 +10,12 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from agreements.access import user_membership
 from agreements.models import Framework, Membership, Party, Signature, SigningRequest
 from agreements.selectors import framework_parties
-from agreements.signing.registry import Signable
+from agreements.signing.registry import Signable, signable_types
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -177,3 +179,54 @@ def document_signing_status(
         can_put_up=signable.can_be_put_up_by(user) and can_put_up(request),
         may_sign=may_sign,
     )
+
+
+# --- what waits for a signatory -----------------------------------------------------------
+
+
+def signing_deadline(signable: Signable) -> dt.date | None:
+    """The date before which the document's parties sign, if its type knows one."""
+    return type(signable).deadlines([signable.pk]).get(signable.pk)
+
+
+@dataclass
+class AwaitingSignature:
+    """An open round in which the user's party has yet to sign."""
+
+    request: SigningRequest
+    deadline: dt.date | None
+    url: str
+
+
+def awaiting_signature(user: AbstractBaseUser | AnonymousUser) -> list[AwaitingSignature]:
+    """The open rounds, of every signable type, that wait for the user's signature: the user is
+    a signatory of a party of the round that has not signed it yet. Soonest deadline first.
+
+    One query for the rounds plus one per document type among them (a handful at most),
+    whatever the number of rounds.
+    """
+    membership = user_membership(user)
+    if membership is None or membership.role != Membership.Role.SIGNATORY:
+        return []
+    party_id = membership.party_id
+    rounds = list(
+        SigningRequest.objects.filter(status=SigningRequest.Status.OPEN, parties=party_id)
+        .exclude(signatures__party=party_id)
+        .order_by("put_up_at", "id")
+    )
+    types = signable_types()
+    deadlines: dict[tuple[str, int], dt.date] = {}
+    for key in {r.document_type for r in rounds}:
+        if key in types:
+            ids = [r.object_id for r in rounds if r.document_type == key]
+            deadlines.update({(key, pk): d for pk, d in types[key].deadlines(ids).items()})
+    items = [
+        AwaitingSignature(
+            request=r,
+            deadline=deadlines.get((r.document_type, r.object_id)),
+            url=reverse("agreements:signing-document", args=[r.document_type, r.object_id]),
+        )
+        for r in rounds
+        if r.document_type in types
+    ]
+    return sorted(items, key=lambda item: (item.deadline is None, item.deadline or dt.date.min))

@@ -55,7 +55,9 @@ def _document_context(request: HttpRequest, signable: Signable, **extra) -> dict
         for r in rounds
     ]
     may_sign = current is not None and sel.user_may_sign(request.user, current)
+    is_open = current is not None and current.status == SigningRequest.Status.OPEN
     return {
+        "deadline": sel.signing_deadline(signable) if is_open else None,
         "signable": signable,
         "document_url": signable.get_absolute_url(),
         "current": current,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.access import user_party
+from agreements.access import framework_party_ids, user_party
 from agreements.models import Party
 from core.actors import is_system, person
 from core.audit import audit_log
@@ -24,6 +24,7 @@ from cycle.bids.types import LineInput
 from cycle.models import (
     Bid,
     BidLine,
+    BidReading,
     BidThemeNote,
     BidUpload,
     CycleYear,
@@ -200,6 +201,27 @@ def bid_submit(*, actor: Any, bid: Bid, at: dt.datetime | None = None) -> Bid:
         milestone_set_done(actor=actor, milestone=milestone, done=True, at=at)
     audit_log(actor=actor, action="bid_submit", obj=bid, version=bid.version, at=at.isoformat())
     return bid
+
+
+def bid_mark_read(*, actor: Any, bid: Bid) -> None:
+    """A person of a reading party (municipality, tenant organisation) opened the submitted bid:
+    it no longer waits for that party. Idempotent (a second reader, a reload or two tabs at
+    once change nothing: the first reading stays). Like a presence beat, a reading is not
+    audited. Nothing is recorded for the corporation itself, for another corporation, for a
+    draft, or for a party outside the bid's framework."""
+    if is_system(actor):
+        return
+    party = user_party(actor)
+    if (
+        party is None
+        or party.kind == Party.Kind.CORPORATION
+        or bid.status != Bid.Status.SUBMITTED
+        or party.pk not in framework_party_ids(bid.cycle_year.framework)
+    ):
+        return
+    BidReading.objects.bulk_create(
+        [BidReading(bid=bid, party=party, read_by=person(actor))], ignore_conflicts=True
+    )
 
 
 def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload: Any) -> BidUpload:

@@ -127,6 +127,7 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
 def _bid_context(request: HttpRequest, pk: int) -> dict:
     bid_access.get_bid_for_user(request.user, pk)  # 404 for missing and forbidden alike
     bid = selectors.bid_detail(pk, request.user)
+    services.bid_mark_read(actor=request.user, bid=bid)
     versions = selectors.bid_versions(request.user, bid)
     party = user_party(request.user)
     return {

@@ -19,6 +19,8 @@ evaluation is its adoption when every party has signed: ``on_all_signed`` runs i
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.urls import reverse
@@ -43,8 +45,11 @@ from cycle.models import (
     Evaluation,
     YearFigures,
 )
+from cycle.selectors import step_deadline
 
 KEY = Evaluation.signing_key
+# The process step of the calendar whose milestone is "the evaluation is adopted" (signed).
+ADOPTED_DELIVERABLE = "Evaluatie vastgesteld"
 FROZEN_STATUSES = (SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED)
 FIGURE_FIELDS = (
     "lettings",
@@ -163,6 +168,16 @@ class EvaluationSignable(Signable):
 
     def title(self) -> str:
         return str(self.obj)
+
+    @classmethod
+    def deadlines(cls, object_ids: Collection[int]) -> dict[int, dt.date]:
+        """The deadline of the "Evaluatie vastgesteld" milestone of each one's cycle year."""
+        rows = (
+            Evaluation.objects.filter(pk__in=object_ids)
+            .annotate(deadline=step_deadline(ADOPTED_DELIVERABLE))
+            .values_list("pk", "deadline")
+        )
+        return {pk: deadline for pk, deadline in rows if deadline is not None}
 
     def canonical_content(self) -> bytes:
         return canonical_bytes(evaluation_content(self.obj))

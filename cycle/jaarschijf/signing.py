@@ -19,7 +19,9 @@ signature on it even when the round was not closed (the last line of defence).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Collection
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -41,6 +43,7 @@ from core.actors import SIGNING
 from cycle.jaarschijf import selectors
 from cycle.jaarschijf import services as js
 from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
+from cycle.selectors import step_deadline
 from cycle.services import milestone_set_done
 
 KEY = "jaarschijf"
@@ -126,6 +129,16 @@ class JaarschijfSignable(Signable):
 
     def title(self) -> str:
         return str(self.obj)
+
+    @classmethod
+    def deadlines(cls, object_ids: Collection[int]) -> dict[int, dt.date]:
+        """The deadline of the "Jaarschijf ondertekend" milestone of each one's cycle year."""
+        rows = (
+            Jaarschijf.objects.filter(pk__in=object_ids)
+            .annotate(deadline=step_deadline(SIGNED_DELIVERABLE))
+            .values_list("pk", "deadline")
+        )
+        return {pk: deadline for pk, deadline in rows if deadline is not None}
 
     def canonical_content(self) -> bytes:
         return canonical_bytes(jaarschijf_content(self.obj))

@@ -170,6 +170,35 @@ class BidThemeNote(models.Model):
         return f"{self.bid} – {self.theme}"
 
 
+class BidReading(models.Model):
+    """A reading party (municipality, tenant organisation) has opened a submitted bid version:
+    from then on the bid no longer waits on its start page. Not an audit record: the first
+    reader of the party is kept, later readers change nothing."""
+
+    bid = models.ForeignKey(Bid, verbose_name=_("bod"), on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(
+        Party, verbose_name=_("partij"), on_delete=models.CASCADE, related_name="+"
+    )
+    read_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gelezen door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    read_at = models.DateTimeField(_("gelezen op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("gelezen bod")
+        verbose_name_plural = _("gelezen biedingen")
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "party"], name="bid_reading_once_per_party"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bid} – {self.party}"
+
+
 class BidUpload(models.Model):
     """An uploaded bid workbook: a record with its outcome, whether it was accepted or not."""
 

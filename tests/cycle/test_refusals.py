@@ -117,3 +117,29 @@ def test_only_the_corporations_own_people_save_and_submit_its_draft_bid(
     assert {line.quantity for line in heem_draft.lines.all()} == {
         line.quantity for line in full_lines().values()
     }
+
+
+@pytest.mark.parametrize("username", ["heemwonen", "wonenzuid", "meander"])
+def test_bid_mark_read_records_nothing_for_a_corporation_or_an_outsider(
+    world, submitted_bid, username
+):
+    from cycle.models import BidReading
+
+    bids_services.bid_mark_read(actor=world.users[username], bid=submitted_bid)
+    assert not BidReading.objects.exists()
+
+
+def test_bid_mark_read_records_nothing_for_a_draft(world, draft_bid):
+    from cycle.models import BidReading
+
+    bids_services.bid_mark_read(actor=world.users["huurders"], bid=draft_bid)
+    assert not BidReading.objects.exists()
+
+
+def test_bid_mark_read_twice_keeps_one_reading(world, submitted_bid):
+    from cycle.models import BidReading
+
+    for username in ["huurders", "huurders", "huurders-voorzitter"]:
+        bids_services.bid_mark_read(actor=world.users[username], bid=submitted_bid)
+    reading = BidReading.objects.get()
+    assert reading.read_by == world.users["huurders"]
