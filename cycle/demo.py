@@ -20,9 +20,9 @@ from cycle.bids import selectors as bids_selectors
 from cycle.bids import services as bids_services
 from cycle.bids.types import LineInput
 from cycle.calendar import AMSTERDAM
-from cycle.models import Bid, CycleYear, Figure, Milestone
+from cycle.models import DEMO_MARK, Bid, CycleYear, Figure, Milestone
 
-DEMO_PREFIX = "Demogegevens:"
+DEMO_PREFIX = DEMO_MARK
 
 # Plausible yearly range per corporation (min, max, step) for each core figure.
 RANGES: dict[str, tuple[int, int, int]] = {

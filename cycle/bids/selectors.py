@@ -12,18 +12,23 @@ from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from agreements.access import AnyUser, user_party
 from agreements.models import Framework, Party, Target
 from cycle.bids.access import PUBLISHED, visible_bids
-from cycle.calendar import is_late, with_status
+from cycle.calendar import Status, milestone_status, with_status
 from cycle.models import SUM_FIGURES, Bid, BidLine, BidThemeNote, CycleYear, Figure, Milestone
 
 
 def with_deadline(qs: QuerySet[Bid]) -> QuerySet[Bid]:
-    """Annotate each bid with the deadline of its corporation's bid milestone."""
-    deadline = Milestone.objects.filter(
+    """Annotate each bid with the deadline of its corporation's bid milestone and the moment
+    that milestone was done (the first submission): the milestone decides whether the bid
+    was on time, so that every page says the same."""
+    milestones = Milestone.objects.filter(
         cycle_year=OuterRef("cycle_year"),
         kind=Milestone.Kind.BID,
         owner_party=OuterRef("corporation"),
     ).order_by("deadline")
-    return qs.annotate(deadline=Subquery(deadline.values("deadline")[:1]))
+    return qs.annotate(
+        deadline=Subquery(milestones.values("deadline")[:1]),
+        milestone_done_at=Subquery(milestones.values("done_at")[:1]),
+    )
 
 
 def default_links(framework: Framework) -> dict[str, Target]:
@@ -35,8 +40,13 @@ def default_links(framework: Framework) -> dict[str, Target]:
 
 
 def bid_is_late(bid: Bid) -> bool:
+    """Whether the corporation's bid came in late: decided by its bid milestone (done late),
+    the same for every submitted version; a revision after an on-time bid is not late."""
     deadline = getattr(bid, "deadline", None)
-    return bool(bid.submitted_at and deadline and is_late(deadline, bid.submitted_at))
+    done_at = getattr(bid, "milestone_done_at", None)
+    if bid.status == Bid.Status.DRAFT or deadline is None or done_at is None:
+        return False
+    return milestone_status(deadline=deadline, done_at=done_at, today=deadline) == Status.DONE_LATE
 
 
 def _lines_prefetch() -> Prefetch:
@@ -195,8 +205,8 @@ class CorporationBidStatus:
             return _("nog niet ingediend") + (
                 " " + _("(concept in bewerking)") if self.has_draft else ""
             )
-        text = _("versie %(version)s ingediend") % {"version": self.current.version}
-        return text + (" " + _("(te laat)") if self.current.is_late else "")
+        # On time or late is the milestone's status, shown beside this label (once).
+        return _("versie %(version)s ingediend") % {"version": self.current.version}
 
 
 def bid_statuses(
@@ -240,6 +250,7 @@ def bid_statuses(
         bid = current.get(corporation.pk)
         if bid is not None:
             bid.deadline = milestone.deadline if milestone else None
+            bid.milestone_done_at = milestone.done_at if milestone else None
             bid.is_late = bid_is_late(bid)
         result.append(
             CorporationBidStatus(

@@ -22,6 +22,7 @@ from core.audit import audit_log
 from cycle.bids.selectors import default_links
 from cycle.bids.types import LineInput
 from cycle.models import (
+    DEMO_MARK,
     Bid,
     BidLine,
     BidReading,
@@ -120,6 +121,11 @@ def _check_draft(actor: Any, bid: Bid) -> Bid:
     return bid
 
 
+def _demo_untouched(stored: str, typed: str) -> bool:
+    """A generated demo text that the user sent back unchanged."""
+    return stored.startswith(DEMO_MARK) and typed == stored
+
+
 @transaction.atomic
 def bid_lines_save(
     *,
@@ -136,6 +142,7 @@ def bid_lines_save(
     framework_id = bid.cycle_year.framework_id
     targets = default_links(bid.cycle_year.framework)
     existing = {line.figure: line for line in bid.lines.all()}
+    replaced_demo = False
     for figure, data in lines.items():
         if figure not in Figure.values:
             raise ValidationError(_("Onbekend kerncijfer: %(figure)s") % {"figure": figure})
@@ -143,8 +150,13 @@ def bid_lines_save(
         if agreement is not None and agreement.theme.framework_id != framework_id:
             raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
         line = existing.get(figure) or BidLine(bid=bid, figure=figure)
+        explanation = data.explanation.strip()
+        if _demo_untouched(line.explanation, explanation) and data.quantity != line.quantity:
+            # A real figure replaces the demo's: the demo's explanation no longer belongs.
+            explanation = ""
+            replaced_demo = True
         line.quantity = data.quantity
-        line.explanation = data.explanation.strip()
+        line.explanation = explanation
         line.agreement = agreement
         line.theme = agreement.theme if agreement else None
         target = targets.get(figure)
@@ -165,6 +177,16 @@ def bid_lines_save(
             note.text = text.strip()
             note.save()
     fields = ["updated_at"]
+    if replaced_demo:
+        # The first real figure: the demo's summary and notes go too, unless the user changed
+        # them in this save.
+        for note in bid.theme_notes.select_related("theme"):
+            typed = (theme_notes or {}).get(note.theme.number)
+            if _demo_untouched(note.text, note.text if typed is None else typed.strip()):
+                note.text = ""
+                note.save(update_fields=["text"])
+        if _demo_untouched(bid.summary, bid.summary if summary is None else summary.strip()):
+            summary = ""
     if summary is not None:
         bid.summary = summary.strip()
         fields.append("summary")

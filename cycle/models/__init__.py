@@ -1,6 +1,7 @@
 """The models of the yearly cycle, one module per sub-domain; import them from here."""
 
 from cycle.models.bids import (
+    DEMO_MARK,
     FIGURE_UNITS,
     SUM_FIGURES,
     Bid,
@@ -29,6 +30,7 @@ from cycle.models.jaarschijf import (
 from cycle.models.preferences import CyclePreference, ReminderSent, new_feed_token
 
 __all__ = [
+    "DEMO_MARK",
     "FIGURE_UNITS",
     "SUM_FIGURES",
     "Bid",
