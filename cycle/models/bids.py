@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, Party, Target, Theme
 from cycle.models.cycle_year import CycleYear
 
-
 # Every generated text of load_demo starts with this mark (cycle/demo.py), so that a person
 # never mistakes it for real content, and the bid services can tell a demo text left untouched.
 DEMO_MARK = "Demogegevens:"
