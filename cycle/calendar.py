@@ -56,6 +56,13 @@ STATUS_LABELS = {
     Status.DONE_ON_TIME: _("op tijd gereed"),
     Status.DONE_LATE: _("te laat gereed"),
 }
+# A bid milestone is done by submitting the bid: its status says so, in the same words as the
+# bid's own page ("te laat ingediend"), so that one thing has one wording.
+BID_STATUS_LABELS = {
+    **STATUS_LABELS,
+    Status.DONE_ON_TIME: _("op tijd ingediend"),
+    Status.DONE_LATE: _("te laat ingediend"),
+}
 
 
 def local_date(moment: dt.datetime) -> dt.date:
@@ -106,6 +113,7 @@ def with_status(milestones: Iterable[M], today: dt.date) -> list[M]:
         milestone.status = milestone_status(
             deadline=milestone.deadline, done_at=milestone.done_at, today=today
         )
-        milestone.status_label = STATUS_LABELS[milestone.status]
+        labels = BID_STATUS_LABELS if getattr(milestone, "kind", None) == "bid" else STATUS_LABELS
+        milestone.status_label = labels[milestone.status]
         result.append(milestone)
     return result

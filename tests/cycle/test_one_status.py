@@ -33,7 +33,7 @@ def test_a_revision_after_the_deadline_does_not_contradict_an_on_time_bid(
     _revise(world, amsterdam(2025, 7, 20))  # version 2, after "vóór 1 juli"
     client.force_login(world.users["heemwonen"])
     page = _main(client.get(f"/cyclus/{world.cycle_year.pk}/bod/").content.decode())
-    assert "op tijd gereed" in page
+    assert "op tijd ingediend" in page
     assert "te laat" not in page
 
 
