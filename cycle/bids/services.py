@@ -121,9 +121,48 @@ def _check_draft(actor: Any, bid: Bid) -> Bid:
     return bid
 
 
-def _demo_untouched(stored: str, typed: str) -> bool:
-    """A generated demo text that the user sent back unchanged."""
-    return stored.startswith(DEMO_MARK) and typed == stored
+def _drop_replaced_demo_texts(bid: Bid) -> None:
+    """Once real figures replace the demo's, the demo's generated texts that came with the draft
+    go: a line's explanation where its figure is no longer the demo's, and (from the first real
+    figure on) the summary and the notes per theme. Each is compared with the demo version the
+    draft started from, so a form that sends the old text back does not bring it back, and
+    whatever the user typed instead is kept."""
+    demo = (
+        Bid.objects.filter(
+            cycle_year_id=bid.cycle_year_id,
+            corporation_id=bid.corporation_id,
+            status=Bid.Status.SUBMITTED,
+            is_demo=True,
+        )
+        .prefetch_related("lines", "theme_notes")
+        .first()
+    )
+    if demo is None or bid.is_demo:
+        return
+
+    def generated(text: str, source: str | None) -> bool:
+        return bool(text) and text == source and text.startswith(DEMO_MARK)
+
+    demo_lines = {line.figure: line for line in demo.lines.all()}
+    real = False
+    for line in bid.lines.all():
+        source = demo_lines.get(line.figure)
+        if source is None or line.quantity == source.quantity:
+            continue
+        real = True
+        if generated(line.explanation, source.explanation):
+            line.explanation = ""
+            line.save(update_fields=["explanation"])
+    if not real:
+        return
+    demo_notes = {note.theme_id: note.text for note in demo.theme_notes.all()}
+    for note in bid.theme_notes.all():
+        if generated(note.text, demo_notes.get(note.theme_id)):
+            note.text = ""
+            note.save(update_fields=["text"])
+    if generated(bid.summary, demo.summary):
+        bid.summary = ""
+        bid.save(update_fields=["summary", "updated_at"])
 
 
 @transaction.atomic
@@ -142,7 +181,6 @@ def bid_lines_save(
     framework_id = bid.cycle_year.framework_id
     targets = default_links(bid.cycle_year.framework)
     existing = {line.figure: line for line in bid.lines.all()}
-    replaced_demo = False
     for figure, data in lines.items():
         if figure not in Figure.values:
             raise ValidationError(_("Onbekend kerncijfer: %(figure)s") % {"figure": figure})
@@ -150,13 +188,8 @@ def bid_lines_save(
         if agreement is not None and agreement.theme.framework_id != framework_id:
             raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
         line = existing.get(figure) or BidLine(bid=bid, figure=figure)
-        explanation = data.explanation.strip()
-        if _demo_untouched(line.explanation, explanation) and data.quantity != line.quantity:
-            # A real figure replaces the demo's: the demo's explanation no longer belongs.
-            explanation = ""
-            replaced_demo = True
         line.quantity = data.quantity
-        line.explanation = explanation
+        line.explanation = data.explanation.strip()
         line.agreement = agreement
         line.theme = agreement.theme if agreement else None
         target = targets.get(figure)
@@ -177,16 +210,6 @@ def bid_lines_save(
             note.text = text.strip()
             note.save()
     fields = ["updated_at"]
-    if replaced_demo:
-        # The first real figure: the demo's summary and notes go too, unless the user changed
-        # them in this save.
-        for note in bid.theme_notes.select_related("theme"):
-            typed = (theme_notes or {}).get(note.theme.number)
-            if _demo_untouched(note.text, note.text if typed is None else typed.strip()):
-                note.text = ""
-                note.save(update_fields=["text"])
-        if _demo_untouched(bid.summary, bid.summary if summary is None else summary.strip()):
-            summary = ""
     if summary is not None:
         bid.summary = summary.strip()
         fields.append("summary")
@@ -194,6 +217,8 @@ def bid_lines_save(
         bid.source = source
         fields.append("source")
     bid.save(update_fields=fields)
+    if not is_system(actor):  # the demo loader writes the demo's own versions
+        _drop_replaced_demo_texts(bid)
     audit_log(actor=actor, action="bid_lines_save", obj=bid, figures=",".join(lines))
     return bid
 

@@ -76,6 +76,17 @@ def test_a_new_version_of_a_demo_bid_loses_the_demo_texts_it_replaces(world, sub
     lines = {line.figure: line for line in draft.lines.all()}
     assert lines["sloop"].explanation == ""
     assert lines["nieuwbouw"].explanation == marked
+    draft.refresh_from_db()
+    assert draft.summary == ""
+    # An autosave of a page still showing the old text does not bring it back.
+    bids_services.bid_lines_save(
+        actor=user,
+        bid=draft,
+        lines={"sloop": LineInput(quantity=Decimal(99), explanation=marked)},
+        summary="Demogegevens: bod van HEEMwonen",
+    )
+    draft.refresh_from_db()
+    assert draft.lines.get(figure="sloop").explanation == "" and draft.summary == ""
     # What the user typed is kept, demo word or not.
     bids_services.bid_lines_save(
         actor=user,
