@@ -433,3 +433,13 @@ def test_while_up_for_signing_the_page_offers_nothing_to_enter(world, filled, cl
     assert reverse("cycle:evaluation-conclusion", args=[filled.pk]) not in page
     assert reverse("cycle:evaluation-realisations", args=[filled.pk]) not in page
     assert "Evaluatie vaststellen" not in page
+
+
+def test_the_evaluation_is_signed_before_its_adopted_milestone(world, evaluation):
+    import datetime as dt
+
+    from cycle.evaluation.signing import EvaluationSignable
+
+    # "Evaluatie vastgesteld", vóór 1 april of the cycle year (the start page and the signing
+    # page show it).
+    assert EvaluationSignable.deadlines([evaluation.pk]) == {evaluation.pk: dt.date(2026, 4, 1)}
