@@ -5,6 +5,7 @@ for signing asks to confirm when bids are newer or comments are open."""
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 
 import pytest
@@ -322,3 +323,28 @@ def test_putting_up_without_warnings_needs_no_confirmation(world, jaarschijf):
     jaarschijf = _final(world, jaarschijf)
     signing_put_up(signable=JaarschijfSignable(jaarschijf), user=world.users["werkgroep"])
     assert Jaarschijf.objects.get(pk=jaarschijf.pk).state == Jaarschijf.State.FOR_SIGNING
+
+
+def test_the_migration_finds_the_bid_version_of_existing_contributions(world, jaarschijf):
+    from django.apps import apps
+
+    migration = importlib.import_module("cycle.migrations.0008_contribution_bid_version")
+    expected = dict(
+        jaarschijf.contributions.filter(source=Contribution.Source.BID).values_list(
+            "pk", "bid_figure"
+        )
+    )
+    revise(world, sloop=(99, "Sloop van 99 woningen"))  # a later version must not be chosen
+    Contribution.objects.filter(jaarschijf=jaarschijf).update(bid=None, bid_figure="")
+    migration.backfill(apps, None)
+    found = dict(
+        jaarschijf.contributions.filter(source=Contribution.Source.BID).values_list(
+            "pk", "bid_figure"
+        )
+    )
+    assert found == expected and len(expected) == 10
+    assert set(
+        jaarschijf.contributions.filter(source=Contribution.Source.BID).values_list(
+            "bid__version", flat=True
+        )
+    ) == {1}
