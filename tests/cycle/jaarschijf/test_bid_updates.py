@@ -262,6 +262,24 @@ def test_the_review_page_shows_the_word_diff_and_applies_one_change(world, jaars
     assert sloop(jaarschijf).bid_id == new_bid.pk
 
 
+def test_a_stale_or_repeated_form_says_so_and_changes_nothing(world, jaarschijf):
+    seen_bid = revise(world, sloop=(99, "Sloop van 99 woningen"))
+    piece = sloop(jaarschijf)
+    url = reverse("cycle:jaarschijf-bid-updates", args=[jaarschijf.pk])
+    form = {"bid": seen_bid.pk, "figure": "sloop", "version": piece.version}
+    client = _client(world, "werkgroep")
+    revise(world, sloop=(120, "Sloop van 120 woningen"))
+    stale = client.post(url, form, follow=True).content.decode()
+    assert "intussen opnieuw gewijzigd (nu versie 3)" in stale
+    assert sloop(jaarschijf).version == piece.version
+    current = _change(jaarschijf)
+    form = {"bid": current.bid.pk, "figure": "sloop", "version": piece.version}
+    client.post(url, form)
+    again = client.post(url, form, follow=True).content.decode()
+    assert "Deze wijziging was al verwerkt." in again
+    assert sloop(jaarschijf).version == piece.version + 1
+
+
 def test_review_page_queries_do_not_grow_with_corporations(world, jaarschijf):
     revise(world, sloop=(99, "Sloop van 99 woningen"))
     url = reverse("cycle:jaarschijf-bid-updates", args=[jaarschijf.pk])
