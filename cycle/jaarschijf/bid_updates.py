@@ -84,8 +84,9 @@ class BidChange:
 class CorporationUpdate:
     corporation: Party
     bid: Bid
-    read_versions: list[int]
+    read_versions: list[int]  # the older versions its contributions still come from
     changes: list[BidChange]
+    is_first: bool = False  # no contribution of it yet: its first bid came after the jaarschijf
 
 
 def _values(contribution: Contribution) -> dict:
@@ -147,9 +148,11 @@ def _facts(old: dict, new: dict, targets: dict) -> list[tuple[str, str, str]]:
 def bid_updates(jaarschijf: Jaarschijf, *, with_diffs: bool = True) -> list[CorporationUpdate]:
     """Per corporation whose current bid the jaarschijf has not fully taken in: the changes.
 
-    Nothing is offered for a frozen jaarschijf, nor for a corporation with a contribution "uit
-    het bod" whose origin is not known (made before contributions recorded their bid version):
-    offering its lines again would add them twice.
+    A line that says in the new version what it said in the version its contribution came
+    from is not offered (nothing to take over). Nothing is offered for a frozen jaarschijf,
+    nor for a corporation with a contribution "uit het bod" whose origin is not known (made
+    before contributions recorded their bid version): offering its lines again would add them
+    twice. ``with_diffs`` False leaves out the word diffs (for notices and warnings).
     """
     if jaarschijf.is_frozen:
         return []
@@ -161,12 +164,12 @@ def bid_updates(jaarschijf: Jaarschijf, *, with_diffs: bool = True) -> list[Corp
     )
     if not bids:
         return []
-    pieces = Contribution.objects.filter(
-        jaarschijf=jaarschijf, source=Contribution.Source.BID
-    ).select_related("bid", "target", "agreement__theme", "party")
-    if with_diffs:  # the old bid lines tell whether a contribution was edited by hand
-        pieces = pieces.prefetch_related(_lines_prefetch("bid__lines"))
-    pieces = list(pieces.order_by("order", "id"))
+    pieces = list(
+        Contribution.objects.filter(jaarschijf=jaarschijf, source=Contribution.Source.BID)
+        .select_related("bid", "target", "agreement__theme", "party")
+        .prefetch_related(_lines_prefetch("bid__lines"))
+        .order_by("order", "id")
+    )
     by_party: dict[int, list[Contribution]] = {}
     for piece in pieces:
         by_party.setdefault(piece.party_id, []).append(piece)
@@ -183,12 +186,14 @@ def bid_updates(jaarschijf: Jaarschijf, *, with_diffs: bool = True) -> list[Corp
             if piece is not None and piece.bid_id == bid.pk:
                 continue
             change = BidChange(bid=bid, line=line, new=_line_values(line), contribution=piece)
-            if piece is not None and with_diffs:
+            if piece is not None:
                 old_line = next(
                     (old for old in piece.bid.lines.all() if old.figure == line.figure), None
                 )
                 change.old_bid = piece.bid
                 change.old = _line_values(old_line) if old_line else None
+                if change.old is not None and _same(change.old, change.new):
+                    continue  # the line says in the new version what it said: nothing to take
                 change.hand_edited = is_hand_edited(piece, old_line)
             if with_diffs:
                 if piece is not None:
@@ -200,10 +205,14 @@ def bid_updates(jaarschijf: Jaarschijf, *, with_diffs: bool = True) -> list[Corp
                 change.facts = _facts(base, change.new, targets)
             changes.append(change)
         if changes:
-            versions = sorted({piece.bid.version for piece in party_pieces})
+            older = {piece.bid.version for piece in party_pieces if piece.bid_id != bid.pk}
             updates.append(
                 CorporationUpdate(
-                    corporation=bid.corporation, bid=bid, read_versions=versions, changes=changes
+                    corporation=bid.corporation,
+                    bid=bid,
+                    read_versions=sorted(older),
+                    changes=changes,
+                    is_first=not party_pieces,
                 )
             )
     return updates

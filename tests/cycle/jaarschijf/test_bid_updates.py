@@ -118,7 +118,7 @@ def test_the_jaarschijf_page_names_the_corporation_with_a_newer_bid(world, jaars
 def test_a_late_first_bid_is_offered_as_new_contributions(world, jaarschijf):
     revise(world, slug="wonen-zuid", username="wonenzuid")
     [update] = bid_updates.bid_updates(jaarschijf)
-    assert update.corporation.slug == "wonen-zuid" and update.read_versions == []
+    assert update.corporation.slug == "wonen-zuid" and update.is_first
     change = update.changes[0]
     assert change.is_new
     result = _apply(world, jaarschijf, change)
@@ -150,6 +150,13 @@ def test_applying_updates_the_contribution_and_its_bid_version(world, jaarschijf
     assert all(
         c.line.figure != "sloop" for u in bid_updates.bid_updates(jaarschijf) for c in u.changes
     )
+    assert bid_updates.bid_updates(jaarschijf) == []  # the other lines did not change
+
+
+def test_only_lines_that_changed_are_offered(world, jaarschijf):
+    revise(world, sloop=(99, "Sloop van 99 woningen"), nieuwbouw=(50, "Nieuwbouw van 50"))
+    [update] = bid_updates.bid_updates(jaarschijf)
+    assert sorted(c.line.figure for c in update.changes) == ["nieuwbouw", "sloop"]
 
 
 def test_applying_twice_changes_nothing_the_second_time(world, jaarschijf):
