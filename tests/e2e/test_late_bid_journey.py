@@ -34,7 +34,9 @@ def test_a_revised_bid_is_reviewed_and_taken_into_the_jaarschijf(page, log_in, a
 
     # HEEMwonen revises its bid in the web form and submits it.
     log_in(page, "heemwonen")
+    accessible(page, "start page, corporation staff")
     page.get_by_role("link", name="Ons bod", exact=True).click()
+    accessible(page, "our bid")
     page.get_by_role("link", name="Concept (versie 2) bewerken", exact=True).click()
     accessible(page, "bid web form")
     page.get_by_label("Toelichting bij Nieuwbouw (woningen)", exact=True).fill(NEW_TEXT)
@@ -46,7 +48,9 @@ def test_a_revised_bid_is_reviewed_and_taken_into_the_jaarschijf(page, log_in, a
 
     # The working group finds the jaarschijf and its notice.
     _switch_user(page, log_in, "werkgroep")
+    accessible(page, "start page, working group")
     page.get_by_role("link", name="Jaarcyclus 2026", exact=True).first.click()
+    accessible(page, "cycle year")
     page.get_by_role("link", name="Jaarschijf 2027", exact=True).first.click()
     notice = page.locator(".pa-bid-notice")
     expect(notice).to_contain_text("Er is een nieuwer bod")
