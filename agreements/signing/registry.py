@@ -96,6 +96,11 @@ class Signable:
     def is_frozen(self) -> bool:
         raise NotImplementedError
 
+    def put_up_warnings(self) -> list[str]:
+        """What the working group should know before putting it up (Dutch sentences); with
+        any, signing_put_up starts the round only when the put-up is confirmed."""
+        return []
+
     def on_put_up(self, *, round: int) -> None:
         raise NotImplementedError
 

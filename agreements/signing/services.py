@@ -46,6 +46,16 @@ class SigningError(Exception):
         self.field = field
 
 
+class PutUpNeedsConfirmation(SigningError):
+    """The document has warnings; put it up only after the person confirmed them."""
+
+    def __init__(self, warnings: list[str]):
+        super().__init__(
+            _("Bevestig dat u het document toch ter ondertekening aanbiedt."), field="confirm"
+        )
+        self.warnings = warnings
+
+
 def _lock(signable: Signable) -> None:
     """Serialise signing actions on one document (row lock on PostgreSQL)."""
     type(signable.obj)._base_manager.select_for_update().filter(pk=signable.pk).first()
@@ -82,14 +92,21 @@ def signing_request_signable(signing_request: SigningRequest) -> Signable:
 
 
 @transaction.atomic
-def signing_put_up(*, signable: Signable, user: Any) -> SigningRequest:
-    """Freeze the document, record its canonical content and hash, open a new round."""
+def signing_put_up(*, signable: Signable, user: Any, confirmed: bool = False) -> SigningRequest:
+    """Freeze the document, record its canonical content and hash, open a new round.
+
+    When the document has warnings (Signable.put_up_warnings: e.g. open comments, newer bids)
+    the round starts only with ``confirmed``; otherwise PutUpNeedsConfirmation lists them.
+    """
     if not signable.can_be_put_up_by(user):
         raise PermissionDenied
     _lock(signable)
     signable.obj.refresh_from_db()
     if not signable.can_put_up():
         raise SigningError(_("Dit document kan nu niet ter ondertekening worden aangeboden."))
+    warnings = signable.put_up_warnings()
+    if warnings and not confirmed:
+        raise PutUpNeedsConfirmation(warnings)
     parties = signable.parties()
     with_signatory = set(
         Membership.objects.filter(

@@ -90,7 +90,18 @@ def put_up(request: HttpRequest, document_type: str, pk: int) -> HttpResponse:
     if not signable.can_be_put_up_by(request.user):
         raise Http404("Document niet gevonden")
     try:
-        services.signing_put_up(signable=signable, user=request.user)
+        services.signing_put_up(
+            signable=signable, user=request.user, confirmed=request.POST.get("confirm") == "1"
+        )
+    except services.PutUpNeedsConfirmation as error:
+        context = {
+            "signable": signable,
+            "document_url": signable.get_absolute_url(),
+            "warnings": error.warnings,
+            "asked": request.POST.get("confirming") == "1",
+        }
+        status = 422 if context["asked"] else 200
+        return render(request, "agreements/signing/put_up_confirm.html", context, status=status)
     except services.SigningError as error:
         messages.error(request, str(error))
     else:

@@ -35,7 +35,7 @@ def party_sort_key(party: Party) -> tuple:
 def contributions_qs(jaarschijf: Jaarschijf) -> QuerySet[Contribution]:
     return (
         Contribution.objects.filter(jaarschijf=jaarschijf)
-        .select_related("party", "target", "updated_by", "agreement", "agreement__theme")
+        .select_related("party", "target", "updated_by", "agreement", "agreement__theme", "bid")
         .order_by("order", "id")
     )
 

@@ -163,6 +163,29 @@ def _figure_unit(line) -> str:
     return _("woningen")
 
 
+def bid_contribution_lines(bid: Bid) -> list:
+    """The lines of a bid that become contributions (those with a figure or a text), in a
+    fixed order. The bid needs its lines prefetched with their target."""
+    return [
+        line
+        for line in sorted(bid.lines.all(), key=lambda item: item.figure)
+        if line.quantity is not None or line.explanation
+    ]
+
+
+def bid_line_values(line) -> dict:
+    """What a contribution says when it is taken from this bid line: the one mapping, used
+    when the jaarschijf is created and when it is brought up to date with a later version."""
+    return {
+        "agreement_id": line.agreement_id or (line.target.agreement_id if line.target else None),
+        "text": line.explanation
+        or _("%(figure)s volgens het bod") % {"figure": line.get_figure_display()},
+        "quantity": line.quantity,
+        "unit": _figure_unit(line),
+        "target_id": line.target_id,
+    }
+
+
 @transaction.atomic
 def jaarschijf_create(
     *,
@@ -217,26 +240,21 @@ def jaarschijf_create(
         .order_by("corporation__name")
     )
     for bid in bids:
-        for line in sorted(bid.lines.all(), key=lambda item: item.figure):
-            if line.quantity is None and not line.explanation:
-                continue
-            agreement_id = line.agreement_id or (line.target.agreement_id if line.target else None)
+        for line in bid_contribution_lines(bid):
+            values = bid_line_values(line)
             contributions.append(
                 Contribution(
                     jaarschijf=jaarschijf,
-                    agreement_id=agreement_id,
                     party=bid.corporation,
-                    text=line.explanation
-                    or _("%(figure)s volgens het bod") % {"figure": line.get_figure_display()},
-                    quantity=line.quantity,
-                    unit=_figure_unit(line),
                     planned_quarter=Contribution.Quarter.YEAR,
-                    target_id=line.target_id,
                     source=Contribution.Source.BID,
+                    bid=bid,
+                    bid_figure=line.figure,
                     updated_by=person(actor),
+                    **values,
                 )
             )
-            covered.add((agreement_id, bid.corporation_id))
+            covered.add((values["agreement_id"], bid.corporation_id))
     agreements = (
         Agreement.objects.filter(theme__framework=framework)
         .prefetch_related("responsible_parties")

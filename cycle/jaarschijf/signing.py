@@ -28,7 +28,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agreements.canonical import canonical_bytes
 from agreements.models import Party, Signature, SigningRequest
@@ -42,7 +42,8 @@ from agreements.signing.services import signing_withdraw
 from core.actors import SIGNING
 from cycle.jaarschijf import selectors
 from cycle.jaarschijf import services as js
-from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
+from cycle.jaarschijf.bid_updates import pending_corporations
+from cycle.models import Contribution, Jaarschijf, JaarschijfComment, JaarschijfText, Milestone
 from cycle.selectors import step_deadline
 from cycle.services import milestone_set_done
 
@@ -172,6 +173,9 @@ class JaarschijfSignable(Signable):
     def is_frozen(self) -> bool:
         return self.obj.state in {Jaarschijf.State.FOR_SIGNING, Jaarschijf.State.SIGNED}
 
+    def put_up_warnings(self) -> list[str]:
+        return put_up_warnings(self.obj)
+
     def _request(self, round: int) -> SigningRequest:
         return SigningRequest.objects.select_related("put_up_by").get(
             document_type=KEY, object_id=self.obj.pk, round=round
@@ -215,6 +219,39 @@ def signing_status(jaarschijf: Jaarschijf, user: Any) -> DocumentSigningStatus:
         user=user,
         can_put_up=lambda _request: _can_put_up(jaarschijf),
     )
+
+
+def put_up_warnings(jaarschijf: Jaarschijf) -> list[str]:
+    """Why the working group might wait: bids newer than the jaarschijf, open comments."""
+    warnings = []
+    pending = pending_corporations(jaarschijf)
+    if pending:
+        warnings.append(
+            _(
+                "Er is een nieuwer bod dan in de jaarschijf staat, van: %(parties)s. Werk de "
+                "jaarschijf eerst bij uit het bod, of teken met de cijfers van nu."
+            )
+            % {
+                "parties": ", ".join(
+                    _("%(party)s (versie %(version)s)")
+                    % {"party": update.corporation.name, "version": update.bid.version}
+                    for update in pending
+                )
+            }
+        )
+    open_comments = JaarschijfComment.objects.filter(
+        jaarschijf=jaarschijf, parent=None, resolved=False
+    ).count()
+    if open_comments:
+        warnings.append(
+            ngettext(
+                "Er staat nog %(count)d reactie open.",
+                "Er staan nog %(count)d reacties open.",
+                open_comments,
+            )
+            % {"count": open_comments}
+        )
+    return warnings
 
 
 def _stale_open_round(jaarschijf: Jaarschijf) -> bool:

@@ -11,6 +11,9 @@ urlpatterns = [
     path("jaarschijf/<int:pk>/geschiedenis/", views.history, name="jaarschijf-history"),
     path("jaarschijf/<int:pk>/status/", views.transition, name="jaarschijf-state"),
     path("jaarschijf/<int:pk>/bijdrage/nieuw/", views.contribution_add, name="jaarschijf-add"),
+    path(
+        "jaarschijf/<int:pk>/bijwerken-uit-bod/", views.bid_updates, name="jaarschijf-bid-updates"
+    ),
     path("jaarschijf/<int:pk>/jaarschijf.pdf", views.pdf, name="jaarschijf-pdf"),
     path("jaarschijf/<int:pk>/jaarschijf.xlsx", views.xlsx, name="jaarschijf-xlsx"),
     path(

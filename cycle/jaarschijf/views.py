@@ -21,6 +21,7 @@ from core.pdf import render_pdf
 from core.responses import PDF_TYPE, XLSX_TYPE, file_response
 from cycle import access
 from cycle.jaarschijf import access as rules
+from cycle.jaarschijf import bid_updates as updates
 from cycle.jaarschijf import selectors, services
 from cycle.jaarschijf import signing as jaarschijf_signing
 from cycle.jaarschijf.forms import CommentForm, ContributionAddForm, ContributionForm, TextPieceForm
@@ -80,6 +81,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "jaarschijf": jaarschijf,
         "cycle_year": jaarschijf.cycle_year,
         "signing": jaarschijf_signing.signing_status(jaarschijf, request.user),
+        "bid_pending": updates.pending_corporations(jaarschijf),
     }
     return render(request, DETAIL, context)
 
@@ -438,6 +440,63 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
             change.diff = diff_html(before, change.after.get("text", ""))
     context = {"jaarschijf": jaarschijf, "changes": changes, "page_obj": page}
     return render(request, "cycle/jaarschijf/history.html", context)
+
+
+# --- bringing it up to date with later bids ----------------------------------------------
+
+
+def _optional_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in {None, ""} else None
+    except ValueError:
+        raise Http404("Wijziging niet gevonden") from None
+
+
+@login_required
+def bid_updates(request: HttpRequest, pk: int) -> HttpResponse:
+    """Review what later bids change, and apply one change per POST (the working group)."""
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
+    if not rules.is_working_group(request.user, jaarschijf):
+        raise Http404("Jaarschijf niet gevonden")
+    if request.method == "POST":
+        try:
+            result = updates.bid_update_apply(
+                actor=request.user,
+                jaarschijf=jaarschijf,
+                bid_id=_optional_int(request.POST.get("bid")) or 0,
+                figure=request.POST.get("figure", ""),
+                expected_version=_optional_int(request.POST.get("version")),
+                choice=request.POST.get("choice", ""),
+            )
+        except ValidationError as error:
+            for message in _error_messages(error):
+                messages.error(request, message)
+        except PermissionDenied:
+            raise Http404("Jaarschijf niet gevonden") from None
+        else:
+            piece = result.contribution
+            if not result.changed:
+                messages.info(request, _("Deze wijziging was al verwerkt."))
+            elif result.added:
+                messages.success(
+                    request,
+                    _("De bijdrage van %(party)s is toegevoegd uit versie %(version)s van het bod.")
+                    % {"party": piece.party.name, "version": piece.bid.version},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("De bijdrage van %(party)s is bijgewerkt uit versie %(version)s van het bod.")
+                    % {"party": piece.party.name, "version": piece.bid.version},
+                )
+        return redirect("cycle:jaarschijf-bid-updates", pk=pk)
+    context = {
+        "jaarschijf": jaarschijf,
+        "updates": updates.bid_updates(jaarschijf),
+        "take_bid": updates.TAKE_BID,
+        "keep_own": updates.KEEP_OWN,
+    }
+    return render(request, "cycle/jaarschijf/bid_updates.html", context)
 
 
 # --- states -----------------------------------------------------------------------------------

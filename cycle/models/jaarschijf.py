@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Party, Target
 from agreements.signing.freeze import FrozenModel, FrozenQuerySet
+from cycle.models.bids import Bid
 from cycle.models.cycle_year import CycleYear
 
 
@@ -160,6 +161,17 @@ class Contribution(FrozenModel):
     copied_from = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The bid version and line (its figure) a contribution "uit het bod" was taken from: the
+    # jaarschijf compares it with the corporation's current bid to offer later versions.
+    bid = models.ForeignKey(
+        Bid,
+        verbose_name=_("uit bodversie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    bid_figure = models.CharField(_("kerncijfer uit het bod"), max_length=32, blank=True)
     order = models.PositiveIntegerField(_("volgorde"), default=0)
     version = models.PositiveIntegerField(_("versie"), default=1)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
@@ -176,6 +188,15 @@ class Contribution(FrozenModel):
         verbose_name_plural = _("bijdragen")
         ordering = ["jaarschijf", "agreement__theme__number", "agreement__number", "order", "id"]
         indexes = [models.Index(fields=["jaarschijf", "agreement"], name="contribution_agr_idx")]
+        constraints = [
+            # One contribution per line of a corporation's bid: a double "Bijwerken uit het
+            # bod" cannot add the same line twice.
+            models.UniqueConstraint(
+                fields=["jaarschijf", "party", "bid_figure"],
+                condition=~models.Q(bid_figure=""),
+                name="contribution_one_per_bid_line",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.party} – {self.agreement_id}"

@@ -65,6 +65,14 @@ def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
     expect(page.get_by_text("De status van de jaarschijf is gewijzigd.")).to_be_visible()
     accessible(page, "jaarschijf page, definitief concept")
     page.get_by_role("button", name="Ter ondertekening aanbieden").click()
+    # The demo jaarschijf has open comments: putting it up asks to confirm them first.
+    expect(page.get_by_role("heading", name="Toch ter ondertekening aanbieden?")).to_be_visible()
+    accessible(page, "put-up confirmation")
+    page.get_by_label(
+        "Ik heb de waarschuwingen gelezen en bied het document toch ter ondertekening aan",
+        exact=True,
+    ).check()
+    page.get_by_role("button", name="Toch ter ondertekening aanbieden", exact=True).click()
     expect(page.get_by_text("Het document is ter ondertekening aangeboden.")).to_be_visible()
     assert page.url.endswith(signing_url)
     accessible(page, "jaarschijf signing page, round open")

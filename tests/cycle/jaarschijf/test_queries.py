@@ -16,8 +16,10 @@ from cycle.models import PieceType
 from .conftest import contribution_of
 
 # Each includes the session, the user and the membership (3 queries). The page also shows the
-# signing status: one query for the current signing round (none is open in this fixture).
-PAGE_QUERIES = 17
+# signing status: one query for the current signing round (none is open in this fixture), and
+# whether a bid is newer than the jaarschijf (four: the bids, their lines, the contributions
+# from a bid and the lines of the versions they came from).
+PAGE_QUERIES = 21
 PIECE_QUERIES = 12
 # The editor also writes the heartbeat (update_or_create: select + update in a savepoint).
 EDIT_QUERIES = 17

@@ -9,11 +9,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from core.actors import DEMO_LOADER
+from cycle.jaarschijf import bid_updates
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.signing import jaarschijf_signing_reopen
 from cycle.models import Jaarschijf, JaarschijfChange, JaarschijfComment, PieceType
 
 from .conftest import contribution_of, text_of
+from .test_bid_updates import _change, revise
 
 
 def _frozen(jaarschijf) -> Jaarschijf:
@@ -31,6 +33,12 @@ def _comment(world, jaarschijf) -> JaarschijfComment:
         text="Klopt dit?",
         notify=False,
     )
+
+
+def _pending_change(world, jaarschijf):
+    """HEEMwonen submits version 2 of its bid after the jaarschijf was made."""
+    revise(world, sloop=(99, "Sloop van 99 woningen"))
+    return _change(jaarschijf)
 
 
 # name -> prepare(world, jaarschijf, user) returning the refused call
@@ -99,6 +107,20 @@ CASES: dict[str, tuple[str, Callable]] = {
                 )
             )
         )(_frozen(j)),
+    ),
+    "bid_update_apply by the corporation's own staff": (
+        "heemwonen",
+        lambda world, j, user: (
+            lambda change: (
+                lambda: bid_updates.bid_update_apply(
+                    actor=user,
+                    jaarschijf=j,
+                    bid_id=change.bid.pk,
+                    figure=change.line.figure,
+                    expected_version=change.contribution.version,
+                )
+            )
+        )(_pending_change(world, j)),
     ),
     "comment_add by a party outside the framework": (
         "meander",
