@@ -9,11 +9,16 @@ only adds the Utrecht class of each widget, so that widget templates need no ove
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
 
 # Utrecht classes per kind of widget; the "--html-*" modifier styles the native element.
 _TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
@@ -77,3 +82,91 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+class DutchDecimalField(forms.Field):
+    """A number typed the Dutch way, read by core.numbers (the one parser) and nothing else.
+
+    Django's DecimalField (even with ``localize``) reads "75.000" as 75 with three decimals
+    and refuses it; this field reads it as 75000, accepts "2,9", "75000" and "€ 1.250,50", and
+    refuses what is no number or can be read two ways with a message that says what to type.
+    What was typed is shown back as typed when the form is invalid.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("‘%(value)s’ is geen getal dat we kunnen lezen. %(hint)s"),
+        "max_decimal_places": _(
+            "Gebruik hoogstens %(places)s cijfers achter de komma (u typte ‘%(value)s’)."
+        ),
+        "min_value": _("Vul %(limit)s of meer in."),
+        "max_value": _("Vul %(limit)s of minder in."),
+    }
+
+    def __init__(
+        self,
+        *,
+        decimal_places: int = 2,
+        min_value: Decimal | None = None,
+        max_value: Decimal | None = None,
+        percentage: bool = False,
+        **kwargs,
+    ):
+        self.decimal_places = decimal_places
+        self.min_value = min_value
+        self.max_value = max_value
+        self.percentage = percentage
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        parse = parse_dutch_percentage if self.percentage else parse_dutch_decimal
+        try:
+            number = parse(value)
+        except InvalidOperation:
+            raise ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"value": value, "hint": NUMBER_HINT},
+            ) from None
+        if number is None:
+            return None
+        if -number.as_tuple().exponent > self.decimal_places and number != number.quantize(
+            Decimal(1).scaleb(-self.decimal_places)
+        ):
+            raise ValidationError(
+                self.error_messages["max_decimal_places"],
+                code="max_decimal_places",
+                params={"places": self.decimal_places, "value": value},
+            )
+        return number
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        if self.min_value is not None and value < self.min_value:
+            raise ValidationError(
+                self.error_messages["min_value"],
+                code="min_value",
+                params={"limit": _nl(self.min_value)},
+            )
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit": _nl(self.max_value)},
+            )
+
+    def prepare_value(self, value):
+        # A stored number is shown the Dutch way (2,9; 75.000 would read as a thousands dot
+        # only with three decimals, so no grouping); typed text is shown as it was typed.
+        if isinstance(value, Decimal):
+            return _nl(value)
+        return value
+
+
+def _nl(number: Decimal) -> str:
+    text = format(number.normalize() if number == number.to_integral() else number, "f")
+    return text.replace(".", ",")

@@ -19,7 +19,8 @@ from agreements.access import user_party
 from agreements.models import Party
 from core.actors import is_system, person
 from core.audit import audit_log
-from cycle.bids.selectors import default_links
+from cycle.bids.plausibility import quantity_problem
+from cycle.bids.selectors import corporation_stock, default_links
 from cycle.bids.types import LineInput
 from cycle.models import (
     Bid,
@@ -135,9 +136,13 @@ def bid_lines_save(
     framework_id = bid.cycle_year.framework_id
     targets = default_links(bid.cycle_year.framework)
     existing = {line.figure: line for line in bid.lines.all()}
+    stock = corporation_stock(bid.corporation) if lines else None
     for figure, data in lines.items():
         if figure not in Figure.values:
             raise ValidationError(_("Onbekend kerncijfer: %(figure)s") % {"figure": figure})
+        problem = quantity_problem(figure, data.quantity, stock=stock)
+        if problem:
+            raise ValidationError(f"{Figure(figure).label}: {problem}")
         agreement = data.agreement
         if agreement is not None and agreement.theme.framework_id != framework_id:
             raise ValidationError(_("Deze afspraak hoort niet bij het kader."))

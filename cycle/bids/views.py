@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -144,6 +145,9 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The web form. Autosave (htmx) saves the draft; "Bod indienen" saves and submits what
+    is in the form in one go, so nothing typed since the last autosave is lost. A form with
+    errors comes back with every value as typed (422; htmx swaps it too, see portal.js)."""
     bid = bid_access.get_draft_bid_for_editor(request.user, pk)
     agreements = list(
         Agreement.objects.filter(theme__framework=bid.cycle_year.framework_id)
@@ -153,6 +157,7 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.figure: line for line in bid.lines.all()}
     notes = {note.theme.number: note.text for note in bid.theme_notes.select_related("theme")}
     themes = list(bid.cycle_year.framework.themes.order_by("number"))
+    submitting = request.method == "POST" and "submit_bid" in request.POST
     form = BidLinesForm(
         request.POST or None,
         bid=bid,
@@ -160,24 +165,32 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
         agreements=agreements,
         themes=themes,
         notes=notes,
+        stock=selectors.corporation_stock(bid.corporation),
+        submitting=submitting,
     )
     saved = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.bid_lines_save(
-                actor=request.user,
-                bid=bid,
-                lines=form.line_inputs(),
-                summary=form.cleaned_data["summary"],
-                theme_notes=form.theme_note_inputs(),
-            )
+            with transaction.atomic():
+                services.bid_lines_save(
+                    actor=request.user,
+                    bid=bid,
+                    lines=form.line_inputs(),
+                    summary=form.cleaned_data["summary"],
+                    theme_notes=form.theme_note_inputs(),
+                )
+                if submitting:
+                    services.bid_submit(actor=request.user, bid=bid)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             saved = True
+            if submitting:
+                messages.success(request, _("Het bod is ingediend."))
+                return redirect("cycle:bid-detail", pk=bid.pk)
             if not request.htmx:
                 messages.success(request, _("Het concept is opgeslagen."))
-                if "submit" in request.POST:
+                if "view" in request.POST:
                     return redirect("cycle:bid-detail", pk=bid.pk)
                 return redirect("cycle:bid-edit", pk=bid.pk)
     template = "cycle/bid_edit.html"
