@@ -82,6 +82,16 @@ def test_heemwonen_fills_the_web_form_with_dutch_numbers_and_submits(page, log_i
     expect(status).to_contain_text("Concept opgeslagen om")
     assert quantity(draft, "huurverhoging") == Decimal("2.9")
 
+    # The connection drops: the status says the change was not saved (not "opgeslagen om").
+    explanation = page.get_by_label("Toelichting bij Sloop (woningen)", exact=True)
+    page.route("**/bewerken/", lambda route: route.abort())
+    explanation.fill("Twee complexen aan de Hoofdstraat")
+    explanation.press("Tab")
+    expect(status).to_contain_text("Niet opgeslagen: er ging iets mis met de verbinding.")
+    expect(status).not_to_contain_text("Concept opgeslagen")
+    accessible(page, "the bid form after a failed autosave")
+    page.unroute("**/bewerken/")
+
     # Something that is no number: refused at the field and in the status, never "saved".
     demolition = page.get_by_label("Sloop (woningen)", exact=True)
     type_and_tab(page, demolition, "veel")
@@ -120,6 +130,7 @@ def test_heemwonen_fills_the_web_form_with_dutch_numbers_and_submits(page, log_i
     draft.refresh_from_db()
     assert draft.status == Bid.Status.SUBMITTED
     assert quantity(draft, "sloop") == 12
+    assert draft.lines.get(figure="sloop").explanation == "Twee complexen aan de Hoofdstraat"
     assert_no_csp_errors(page)
 
 
