@@ -84,6 +84,9 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+MAX_TYPED_LENGTH = 40
+
+
 class DutchDecimalField(forms.Field):
     """A number typed the Dutch way, read by core.numbers (the one parser) and nothing else.
 
@@ -123,6 +126,8 @@ class DutchDecimalField(forms.Field):
             return None
         parse = parse_dutch_percentage if self.percentage else parse_dutch_decimal
         try:
+            if len(str(value)) > MAX_TYPED_LENGTH:
+                raise InvalidOperation("too long to be a figure")
             number = parse(value)
         except InvalidOperation:
             raise ValidationError(
@@ -132,9 +137,8 @@ class DutchDecimalField(forms.Field):
             ) from None
         if number is None:
             return None
-        if -number.as_tuple().exponent > self.decimal_places and number != number.quantize(
-            Decimal(1).scaleb(-self.decimal_places)
-        ):
+        # normalize() drops trailing zeros: "2,900" has two decimals that matter, not three.
+        if -number.normalize().as_tuple().exponent > self.decimal_places:
             raise ValidationError(
                 self.error_messages["max_decimal_places"],
                 code="max_decimal_places",

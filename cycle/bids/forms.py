@@ -116,6 +116,17 @@ class BidLinesForm(forms.Form):
                 self.add_error(name, problem)
         return data
 
+    def autosave_fields(self) -> list:
+        """The fields an autosave sends back out of band, with their error state: the
+        numbers (the fields that are refused) and any other field with an error. Texts are
+        left in place: the keyup trigger that saves them while typing is bound to the
+        elements themselves, and a swapped-in textarea would no longer save as it is typed."""
+        return [
+            self[name]
+            for name in self.fields
+            if name.startswith("quantity_") or name in self.errors
+        ]
+
     def has_field_errors(self) -> bool:
         return any(name != NON_FIELD_ERRORS for name in self.errors)
 

@@ -82,6 +82,16 @@ def test_heemwonen_fills_the_web_form_with_dutch_numbers_and_submits(page, log_i
     expect(status).to_contain_text("Concept opgeslagen om")
     assert quantity(draft, "huurverhoging") == Decimal("2.9")
 
+    # A text is saved while typing (a pause is enough), after those swaps too.
+    summary = page.get_by_label("Samenvatting van het bod", exact=True)
+    summary.fill("")
+    with page.expect_response(lambda r: r.request.method == "POST" and "bewerken" in r.url):
+        summary.press_sequentially("Ons bod voor volgend jaar")
+    expect(status).to_contain_text("Concept opgeslagen om")
+    expect(summary).to_be_focused()
+    draft.refresh_from_db()
+    assert draft.summary == "Ons bod voor volgend jaar"
+
     # The connection drops: the status says the change was not saved (not "opgeslagen om").
     explanation = page.get_by_label("Toelichting bij Sloop (woningen)", exact=True)
     page.route("**/bewerken/", lambda route: route.abort())

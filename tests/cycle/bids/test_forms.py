@@ -72,3 +72,15 @@ def test_stored_numbers_are_shown_the_dutch_way(world, draft_bid):
         bid=draft_bid, lines={"huurverhoging": line}, agreements=[world.agreement]
     )
     assert 'value="2,90"' in str(unbound["quantity_huurverhoging"])
+
+
+def test_an_absurdly_long_number_is_refused_not_a_server_error(world, draft_bid):
+    bound = form(world, draft_bid, {"quantity_sloop": "1" * 45 + ",123"})
+    assert "geen getal" in bound.errors["quantity_sloop"][0]
+    bound = form(world, draft_bid, {"quantity_sloop": "1" * 35 + ",123"})
+    assert not bound.is_valid()
+
+
+def test_trailing_zeros_are_no_extra_decimals(world, draft_bid):
+    bound = form(world, draft_bid, {"quantity_huurverhoging": "2,900"})
+    assert bound.is_valid(), bound.errors

@@ -107,3 +107,11 @@ def test_bod_indienen_sends_the_form_it_stands_in(client, world, draft_bid):
     form = re.search(r'<form[^>]*id="bid-form".*?</form>', content, re.S).group(0)
     assert re.search(r'<button type="submit" name="submit_bid"[^>]*>Bod indienen</button>', form)
     assert content.count("Bod indienen") == 1
+
+
+def test_autosave_leaves_texts_in_place(client, world, draft_bid):
+    """Only the numbers come back out of band: a swapped textarea would stop saving as typed."""
+    client.force_login(world.users["heemwonen"])
+    content = autosave(client, draft_bid, {"quantity_sloop": "12", "summary": "x"}).content.decode()
+    assert 'id="id_quantity_huurverhoging_slot"' in content
+    assert 'id="id_summary_slot"' not in content and 'id="id_explanation_sloop_slot"' not in content
