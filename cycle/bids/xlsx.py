@@ -9,12 +9,14 @@ service's job, all or nothing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agreements.formatting import format_number
 from agreements.models import Agreement, Party
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
@@ -263,7 +265,14 @@ def _is_percentage(value: Any, number_format: str) -> bool:
     written with a per cent sign."""
     if isinstance(value, str):
         return value.strip().endswith("%")
-    return isinstance(value, int | float) and "%" in (number_format or "")
+    return isinstance(value, int | float) and _percent_format(number_format)
+
+
+def _percent_format(number_format: str | None) -> bool:
+    """Whether Excel multiplies by 100 to show the cell: a % outside quotes ("0.0%"), not a
+    literal one (0.0" %" or 0.0\\%, which show the number as it is)."""
+    unquoted = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in unquoted
 
 
 def _parse_quantity(value: Any, number_format: str = "General") -> Decimal | None:
@@ -281,8 +290,8 @@ def _parse_quantity(value: Any, number_format: str = "General") -> Decimal | Non
 
 def _shown(value: Any, number_format: str) -> str:
     """A cell as Excel shows it, for messages: 0,032 in a percentage cell is 3,2%."""
-    if isinstance(value, int | float) and "%" in (number_format or ""):
-        return f"{Decimal(str(value)) * 100:f}".rstrip("0").rstrip(".").replace(".", ",") + "%"
+    if isinstance(value, int | float) and _percent_format(number_format):
+        return f"{format_number(Decimal(str(value)) * 100)}%"
     return str(value)
 
 

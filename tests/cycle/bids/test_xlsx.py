@@ -154,3 +154,20 @@ def test_a_count_over_the_corporations_stock_is_refused(world, draft_bid):
         "Blad 'Bod', rij 11, kolom F (Aantal): 5.000 is meer dan de 4.908 woningen die de "
         "corporatie volgens de woningvoorraad heeft."
     )
+
+
+def test_a_literal_per_cent_sign_in_the_format_is_no_percentage_cell(world):
+    workbook = workbook_for(world)
+    cell = workbook["Bod"][f"F{RENT_ROW}"]
+    cell.value = 3.2  # shown as "3,2 %" by a format with a quoted sign: Excel does not scale
+    cell.number_format = '0.0" %"'
+    assert rent_increase(upload(world, workbook)) == Decimal("3.2")
+
+
+def test_a_percentage_cell_in_a_count_line_is_named_as_shown(world, draft_bid):
+    def edit(sheet):
+        sheet[f"F{SALE_ROW}"] = 10
+        sheet[f"F{SALE_ROW}"].number_format = "0%"
+
+    (error,) = _refused(world, draft_bid, edit)
+    assert "'1.000%' is een percentage" in error
