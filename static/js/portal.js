@@ -227,4 +227,18 @@
       detail.shouldSwap = false;
     }
   });
+  // A page that comes back with errors (a form sent without htmx) puts its error summary
+  // first in line: focus moves there, so that the user hears what to fix, then follows its
+  // links to the fields.
+  function focusOnLoad() {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusOnLoad);
+  } else {
+    focusOnLoad();
+  }
 })();

@@ -73,6 +73,8 @@ def test_heemwonen_fills_the_web_form_with_dutch_numbers_and_submits(page, log_i
     budget = page.get_by_label("Budget leefbaarheid (€)", exact=True)
     type_and_tab(page, budget, "75.000")
     expect(status).to_contain_text("Concept opgeslagen om")
+    # The save leaves focus where Tab put it.
+    expect(page.get_by_label("Afspraak bij Budget leefbaarheid (€)", exact=True)).to_be_focused()
     expect(live).to_contain_text("Concept opgeslagen om")
     accessible(page, "the bid form after an autosave")
     assert quantity(draft, "leefbaarheid") == Decimal(75000)
@@ -120,6 +122,19 @@ def test_heemwonen_fills_the_web_form_with_dutch_numbers_and_submits(page, log_i
     link = status.get_by_role("link", name=re.compile(r"^Sloop \(woningen\): "))
     link.click()
     expect(demolition).to_be_focused()
+
+    # "Bod indienen" with the error still there: the form comes back with everything typed,
+    # the error summary first in line.
+    page.get_by_role("button", name="Bod indienen", exact=True).click()
+    expect(heading).to_contain_text("Concept-bod HEEMwonen")
+    expect(page.locator(".pa-error-summary")).to_be_focused()
+    expect(page.locator(".pa-error-summary")).to_contain_text("Sloop (woningen): ‘veel’")
+    expect(demolition).to_have_value("veel")
+    expect(explanation).to_have_value("Twee complexen aan de Hoofdstraat")
+    expect(budget).to_have_value("75.000")  # as typed
+    accessible(page, "the bid form after a refused submit")
+    draft.refresh_from_db()
+    assert draft.status == Bid.Status.DRAFT
 
     # Fix it and submit at once, before any autosave: "Bod indienen" sends what is typed.
     demolition.fill("12")
