@@ -102,22 +102,16 @@ class DutchDecimalField(forms.Field):
         "max_decimal_places": _(
             "Gebruik hoogstens %(places)s cijfers achter de komma (u typte ‘%(value)s’)."
         ),
-        "min_value": _("Vul %(limit)s of meer in."),
-        "max_value": _("Vul %(limit)s of minder in."),
     }
 
     def __init__(
         self,
         *,
         decimal_places: int = 2,
-        min_value: Decimal | None = None,
-        max_value: Decimal | None = None,
         percentage: bool = False,
         **kwargs,
     ):
         self.decimal_places = decimal_places
-        self.min_value = min_value
-        self.max_value = max_value
         self.percentage = percentage
         super().__init__(**kwargs)
 
@@ -146,31 +140,15 @@ class DutchDecimalField(forms.Field):
             )
         return number
 
-    def validate(self, value):
-        super().validate(value)
-        if value is None:
-            return
-        if self.min_value is not None and value < self.min_value:
-            raise ValidationError(
-                self.error_messages["min_value"],
-                code="min_value",
-                params={"limit": _nl(self.min_value)},
-            )
-        if self.max_value is not None and value > self.max_value:
-            raise ValidationError(
-                self.error_messages["max_value"],
-                code="max_value",
-                params={"limit": _nl(self.max_value)},
-            )
-
     def prepare_value(self, value):
-        # A stored number is shown the Dutch way (2,9; 75.000 would read as a thousands dot
-        # only with three decimals, so no grouping); typed text is shown as it was typed.
+        # A stored number is shown with a decimal comma (2,9); typed text as it was typed.
         if isinstance(value, Decimal):
             return _nl(value)
         return value
 
 
 def _nl(number: Decimal) -> str:
+    """2,9 for 2.9 and 75000 for 75000.00: no thousands dots (the field reads them back the
+    same, but a figure the user sees without them is also what they would type)."""
     text = format(number.normalize() if number == number.to_integral() else number, "f")
     return text.replace(".", ",")

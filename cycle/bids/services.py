@@ -207,6 +207,24 @@ def bid_submit(*, actor: Any, bid: Bid, at: dt.datetime | None = None) -> Bid:
     return bid
 
 
+@transaction.atomic
+def bid_save_and_submit(
+    *,
+    actor: Any,
+    bid: Bid,
+    lines: Mapping[str, LineInput],
+    summary: str | None = None,
+    theme_notes: Mapping[int, str] | None = None,
+) -> Bid:
+    """ "Bod indienen" in the web form: save what the form holds and submit it, in one
+    transaction, so that nothing typed since the last autosave is lost; a refused submit
+    saves nothing and the form shows everything again as typed."""
+    bid = bid_lines_save(
+        actor=actor, bid=bid, lines=lines, summary=summary, theme_notes=theme_notes
+    )
+    return bid_submit(actor=actor, bid=bid)
+
+
 def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload: Any) -> BidUpload:
     """Receive an uploaded workbook for the corporation's draft: all lines or nothing.
 

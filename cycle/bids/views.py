@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -170,17 +169,15 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     saved = False
     if request.method == "POST" and form.is_valid():
+        write = services.bid_save_and_submit if submitting else services.bid_lines_save
         try:
-            with transaction.atomic():
-                services.bid_lines_save(
-                    actor=request.user,
-                    bid=bid,
-                    lines=form.line_inputs(),
-                    summary=form.cleaned_data["summary"],
-                    theme_notes=form.theme_note_inputs(),
-                )
-                if submitting:
-                    services.bid_submit(actor=request.user, bid=bid)
+            write(
+                actor=request.user,
+                bid=bid,
+                lines=form.line_inputs(),
+                summary=form.cleaned_data["summary"],
+                theme_notes=form.theme_note_inputs(),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
