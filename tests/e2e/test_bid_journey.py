@@ -190,6 +190,8 @@ def upload(page, path: Path) -> None:
 def test_heemwonen_uploads_the_excel_template_with_a_percentage(page, log_in, accessible, tmp_path):
     heading = page.get_by_role("heading", level=1)
     log_in(page, "heemwonen")
+    expect(heading).to_contain_text("Welkom")
+    accessible(page, "the start page")
     open_my_bid(page)
     accessible(page, "Ons bod")
 
