@@ -176,12 +176,16 @@ def build_template(
         codes.error = _("Kies het nummer van een afspraak uit het blad Afspraken.")
         sheet.add_data_validation(codes)
         codes.add(f"D{FIRST_ROW}:D{last}")
-    numbers = DataValidation(
-        type="decimal", operator="between", formula1="-100", formula2="1000000000"
-    )
-    numbers.error = _("Vul een getal in, zonder tekst erbij (zie het blad Uitleg).")
-    sheet.add_data_validation(numbers)
-    numbers.add(f"F{FIRST_ROW}:F{last}")
+    # Excel's own check as the user types, the same limits as the portal's (plausibility):
+    # counts from 0, the percentage cell (which holds 0,032 for 3,2 %) between -100 and 100 %.
+    counts = DataValidation(type="decimal", operator="between", formula1="0", formula2="999999999")
+    counts.error = _("Vul een getal vanaf 0 in, zonder tekst erbij (zie het blad Uitleg).")
+    share = DataValidation(type="decimal", operator="between", formula1="-1", formula2="1")
+    share.error = _("Vul een percentage tussen -100 en 100 in, bijvoorbeeld 3,2.")
+    for validation in (counts, share):
+        sheet.add_data_validation(validation)
+    for offset, figure in enumerate(Figure):
+        (share if figure == Figure.RENT_INCREASE else counts).add(f"F{FIRST_ROW + offset}")
     for column, width in zip("ABCDEFG", [18, 42, 12, 18, 36, 12, 60], strict=True):
         sheet.column_dimensions[column].width = width
 

@@ -171,3 +171,18 @@ def test_a_percentage_cell_in_a_count_line_is_named_as_shown(world, draft_bid):
 
     (error,) = _refused(world, draft_bid, edit)
     assert "'1.000%' is een percentage" in error
+
+
+def test_excel_checks_the_percentage_cell_as_a_share(world):
+    data = bid_xlsx.build_template(
+        cycle_year=world.cycle_year, corporation=world.parties["heemwonen"], plan_year=2026
+    )
+    sheet = load_workbook(io.BytesIO(data))["Bod"]
+    rules = {
+        str(cell): (v.formula1, v.formula2)
+        for v in sheet.data_validations.dataValidation
+        if v.type == "decimal"
+        for cell in v.sqref.ranges
+    }
+    assert rules[f"F{RENT_ROW}"] == ("-1", "1")
+    assert rules[f"F{SALE_ROW}"] == ("0", "999999999")
