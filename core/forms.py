@@ -9,11 +9,16 @@ only adds the Utrecht class of each widget, so that widget templates need no ove
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.utils.translation import gettext_lazy as _
+
+from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
 
 # Utrecht classes per kind of widget; the "--html-*" modifier styles the native element.
 _TEXTBOX = "utrecht-textbox utrecht-textbox--html-input"
@@ -77,3 +82,73 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+MAX_TYPED_LENGTH = 40
+
+
+class DutchDecimalField(forms.Field):
+    """A number typed the Dutch way, read by core.numbers (the one parser) and nothing else.
+
+    Django's DecimalField (even with ``localize``) reads "75.000" as 75 with three decimals
+    and refuses it; this field reads it as 75000, accepts "2,9", "75000" and "€ 1.250,50", and
+    refuses what is no number or can be read two ways with a message that says what to type.
+    What was typed is shown back as typed when the form is invalid.
+    """
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    default_error_messages = {
+        "invalid": _("‘%(value)s’ is geen getal dat we kunnen lezen. %(hint)s"),
+        "max_decimal_places": _(
+            "Gebruik hoogstens %(places)s cijfers achter de komma (u typte ‘%(value)s’)."
+        ),
+    }
+
+    def __init__(
+        self,
+        *,
+        decimal_places: int = 2,
+        percentage: bool = False,
+        **kwargs,
+    ):
+        self.decimal_places = decimal_places
+        self.percentage = percentage
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        parse = parse_dutch_percentage if self.percentage else parse_dutch_decimal
+        try:
+            if len(str(value)) > MAX_TYPED_LENGTH:
+                raise InvalidOperation("too long to be a figure")
+            number = parse(value)
+        except InvalidOperation:
+            raise ValidationError(
+                self.error_messages["invalid"],
+                code="invalid",
+                params={"value": value, "hint": NUMBER_HINT},
+            ) from None
+        if number is None:
+            return None
+        # normalize() drops trailing zeros: "2,900" has two decimals that matter, not three.
+        if -number.normalize().as_tuple().exponent > self.decimal_places:
+            raise ValidationError(
+                self.error_messages["max_decimal_places"],
+                code="max_decimal_places",
+                params={"places": self.decimal_places, "value": value},
+            )
+        return number
+
+    def prepare_value(self, value):
+        # A stored number is shown with a decimal comma (2,9); typed text as it was typed.
+        if isinstance(value, Decimal):
+            return _nl(value)
+        return value
+
+
+def _nl(number: Decimal) -> str:
+    """2,9 for 2.9 and 75000 for 75000.00: no thousands dots (the field reads them back the
+    same, but a figure the user sees without them is also what they would type)."""
+    text = format(number.normalize() if number == number.to_integral() else number, "f")
+    return text.replace(".", ",")

@@ -5,11 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Theme
+from core.forms import DutchDecimalField
+from cycle.bids.plausibility import quantity_problem
 from cycle.bids.types import LineInput
 from cycle.models import Bid, Figure
+
+_HELP = {
+    Figure.LIVEABILITY: _("In euro's, bijvoorbeeld 75.000 of € 1.250,50."),
+    Figure.RENT_INCREASE: _("In procenten, bijvoorbeeld 2,9 voor 2,9 %."),
+}
 
 
 class BidLinesForm(forms.Form):
@@ -30,26 +38,35 @@ class BidLinesForm(forms.Form):
         agreements: list[Agreement],
         themes: list[Theme] | None = None,
         notes: dict[int, str] | None = None,
+        stock: Decimal | None = None,
+        submitting: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.bid = bid
+        self.stock = stock
         self.agreements = {str(a.pk): a for a in agreements}
         choices = [("", _("— geen —"))] + [(str(a.pk), f"{a.code} {a.title}") for a in agreements]
         self.initial.setdefault("summary", bid.summary)
         self.rows = []
         for figure in Figure:
             line = lines.get(figure.value)
-            minimum = None if figure == Figure.RENT_INCREASE else Decimal(0)
-            quantity = forms.DecimalField(
+            percentage = figure == Figure.RENT_INCREASE
+            quantity = DutchDecimalField(
                 label=figure.label,
-                required=False,
-                max_digits=14,
+                required=submitting,
                 decimal_places=2,
-                min_value=minimum,
-                localize=True,
+                percentage=percentage,
+                help_text=_HELP.get(figure),
+                error_messages={
+                    "required": _("Vul een aantal in (0 mag) om het bod in te dienen.")
+                },
                 widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "class": "utrecht-textbox pa-number"}
+                    attrs={
+                        "inputmode": "decimal",
+                        "autocomplete": "off",
+                        "class": "utrecht-textbox pa-number",
+                    }
                 ),
             )
             agreement = forms.ChoiceField(
@@ -89,6 +106,29 @@ class BidLinesForm(forms.Form):
             )
             self.initial.setdefault(name, (notes or {}).get(theme.number, ""))
             self.theme_rows.append(self[name])
+
+    def clean(self):
+        data = super().clean()
+        for figure in Figure:
+            name = f"quantity_{figure.value}"
+            problem = quantity_problem(figure.value, data.get(name), stock=self.stock)
+            if problem:
+                self.add_error(name, problem)
+        return data
+
+    def autosave_fields(self) -> list:
+        """The fields an autosave sends back out of band, with their error state: the
+        numbers (the fields that are refused) and any other field with an error. Texts are
+        left in place: the keyup trigger that saves them while typing is bound to the
+        elements themselves, and a swapped-in textarea would no longer save as it is typed."""
+        return [
+            self[name]
+            for name in self.fields
+            if name.startswith("quantity_") or name in self.errors
+        ]
+
+    def has_field_errors(self) -> bool:
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
 
     def theme_note_inputs(self) -> dict[int, str]:
         return {

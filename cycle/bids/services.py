@@ -19,7 +19,8 @@ from agreements.access import framework_party_ids, user_party
 from agreements.models import Party
 from core.actors import is_system, person
 from core.audit import audit_log
-from cycle.bids.selectors import default_links
+from cycle.bids.plausibility import quantity_problem
+from cycle.bids.selectors import corporation_stock, default_links
 from cycle.bids.types import LineInput
 from cycle.models import (
     DEMO_MARK,
@@ -181,9 +182,13 @@ def bid_lines_save(
     framework_id = bid.cycle_year.framework_id
     targets = default_links(bid.cycle_year.framework)
     existing = {line.figure: line for line in bid.lines.all()}
+    stock = corporation_stock(bid.corporation) if lines else None
     for figure, data in lines.items():
         if figure not in Figure.values:
             raise ValidationError(_("Onbekend kerncijfer: %(figure)s") % {"figure": figure})
+        problem = quantity_problem(figure, data.quantity, stock=stock)
+        if problem:
+            raise ValidationError(f"{Figure(figure).label}: {problem}")
         agreement = data.agreement
         if agreement is not None and agreement.theme.framework_id != framework_id:
             raise ValidationError(_("Deze afspraak hoort niet bij het kader."))
@@ -269,6 +274,24 @@ def bid_mark_read(*, actor: Any, bid: Bid) -> None:
     BidReading.objects.bulk_create(
         [BidReading(bid=bid, party=party, read_by=person(actor))], ignore_conflicts=True
     )
+
+
+@transaction.atomic
+def bid_save_and_submit(
+    *,
+    actor: Any,
+    bid: Bid,
+    lines: Mapping[str, LineInput],
+    summary: str | None = None,
+    theme_notes: Mapping[int, str] | None = None,
+) -> Bid:
+    """ "Bod indienen" in the web form: save what the form holds and submit it, in one
+    transaction, so that nothing typed since the last autosave is lost; a refused submit
+    saves nothing and the form shows everything again as typed."""
+    bid = bid_lines_save(
+        actor=actor, bid=bid, lines=lines, summary=summary, theme_notes=theme_notes
+    )
+    return bid_submit(actor=actor, bid=bid)
 
 
 def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload: Any) -> BidUpload:

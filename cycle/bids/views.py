@@ -145,6 +145,9 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The web form. Autosave (htmx) saves the draft; "Bod indienen" saves and submits what
+    is in the form in one go, so nothing typed since the last autosave is lost. A form with
+    errors comes back with every value as typed (422; htmx swaps it too, see portal.js)."""
     bid = bid_access.get_draft_bid_for_editor(request.user, pk)
     agreements = list(
         Agreement.objects.filter(theme__framework=bid.cycle_year.framework_id)
@@ -154,6 +157,7 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.figure: line for line in bid.lines.all()}
     notes = {note.theme.number: note.text for note in bid.theme_notes.select_related("theme")}
     themes = list(bid.cycle_year.framework.themes.order_by("number"))
+    submitting = request.method == "POST" and "submit_bid" in request.POST
     form = BidLinesForm(
         request.POST or None,
         bid=bid,
@@ -161,11 +165,14 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
         agreements=agreements,
         themes=themes,
         notes=notes,
+        stock=selectors.corporation_stock(bid.corporation),
+        submitting=submitting,
     )
     saved = False
     if request.method == "POST" and form.is_valid():
+        write = services.bid_save_and_submit if submitting else services.bid_lines_save
         try:
-            services.bid_lines_save(
+            write(
                 actor=request.user,
                 bid=bid,
                 lines=form.line_inputs(),
@@ -176,9 +183,12 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
             add_service_errors(form, error)
         else:
             saved = True
+            if submitting:
+                messages.success(request, _("Het bod is ingediend."))
+                return redirect("cycle:bid-detail", pk=bid.pk)
             if not request.htmx:
                 messages.success(request, _("Het concept is opgeslagen."))
-                if "submit" in request.POST:
+                if "view" in request.POST:
                     return redirect("cycle:bid-detail", pk=bid.pk)
                 return redirect("cycle:bid-edit", pk=bid.pk)
     template = "cycle/bid_edit.html"

@@ -9,16 +9,19 @@ service's job, all or nothing.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from agreements.formatting import format_number
 from agreements.models import Agreement, Party
-from core.numbers import parse_dutch_decimal
+from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
-from cycle.bids.selectors import default_links
+from cycle.bids.plausibility import quantity_problem
+from cycle.bids.selectors import corporation_stock, default_links
 from cycle.bids.types import LineInput
 from cycle.models import FIGURE_UNITS, CycleYear, Figure
 
@@ -38,7 +41,7 @@ COLUMNS = {
     "explanation": "G",
 }
 MAX_EXPLANATION = 2000
-MAX_QUANTITY = Decimal("1000000000")
+PERCENT_FORMAT = "0.0%"
 
 
 def template_key(cycle_year: CycleYear, corporation: Party) -> str:
@@ -47,6 +50,43 @@ def template_key(cycle_year: CycleYear, corporation: Party) -> str:
 
 def template_filename(cycle_year: CycleYear, corporation: Party) -> str:
     return f"bod-{corporation.slug}-{cycle_year.year + 1}.xlsx"
+
+
+HELP_SHEET = "Uitleg"
+
+
+def help_lines() -> list[str]:
+    """The instructions sheet: how to type each kind of figure, and what the portal refuses."""
+    return [
+        _(
+            "Vul op het blad Bod per kerncijfer in kolom F (Aantal) een getal in en in kolom G "
+            "een korte toelichting."
+        ),
+        _(
+            "Aantallen (woningen, labelstappen): een heel getal, bijvoorbeeld 35 of 1.250. "
+            "Niet negatief, en niet meer woningen dan uw corporatie heeft."
+        ),
+        _(
+            "Bedragen (Budget leefbaarheid, in euro's): alleen het getal, bijvoorbeeld 75000 of "
+            "75.000; met komma voor centen: 1.250,50. Een €-teken mag, tekst erbij niet."
+        ),
+        _(
+            "Percentages (Gemiddelde huurverhoging): de cel is als percentage opgemaakt. Typ 3,2 "
+            "of 3,2% en Excel toont 3,2 %; het portaal leest dat als 3,2 %. Typ niet 0,032. "
+            "Een percentage ligt tussen -100 en 100."
+        ),
+        _(
+            "Kies in kolom D de afspraak uit het kader waar de regel aan bijdraagt (zie het blad "
+            "Afspraken)."
+        ),
+        _("Geef op het blad Thema's per thema een korte toelichting."),
+        _("Wijzig de codes in kolom A en de sleutel in cel B6 niet."),
+        _(
+            "Upload het bestand daarna in het portaal. Klopt er iets niet, dan noemt het portaal "
+            "blad, rij en kolom en wordt er niets overgenomen; anders wordt het een concept dat u "
+            "nog indient."
+        ),
+    ]
 
 
 # --- writing the template -----------------------------------------------------------------
@@ -117,7 +157,13 @@ def build_template(
         sheet[f"C{row}"] = FIGURE_UNITS.get(figure, _("woningen") if figure in links else "")
         sheet[f"D{row}"] = agreement.code if agreement else None
         sheet[f"E{row}"] = agreement.theme.title if agreement else None
-        if line and line.quantity is not None:
+        if figure == Figure.RENT_INCREASE:
+            # A percentage cell, as Excel makes one when "3,2%" is typed: it holds 0,032 and
+            # shows 3,2 %; typing 3,2 into it gives 3,2 % too. The reader reads it back as 3,2.
+            sheet[f"F{row}"].number_format = PERCENT_FORMAT
+            if line and line.quantity is not None:
+                sheet[f"F{row}"] = float(line.quantity / 100)
+        elif line and line.quantity is not None:
             sheet[f"F{row}"] = float(line.quantity)
         sheet[f"G{row}"] = line.explanation if line else None
     last = FIRST_ROW + len(Figure) - 1
@@ -130,12 +176,16 @@ def build_template(
         codes.error = _("Kies het nummer van een afspraak uit het blad Afspraken.")
         sheet.add_data_validation(codes)
         codes.add(f"D{FIRST_ROW}:D{last}")
-    numbers = DataValidation(
-        type="decimal", operator="between", formula1="-100", formula2="1000000000"
-    )
-    numbers.error = _("Vul een getal in.")
-    sheet.add_data_validation(numbers)
-    numbers.add(f"F{FIRST_ROW}:F{last}")
+    # Excel's own check as the user types, the same limits as the portal's (plausibility):
+    # counts from 0, the percentage cell (which holds 0,032 for 3,2 %) between -100 and 100 %.
+    counts = DataValidation(type="decimal", operator="between", formula1="0", formula2="999999999")
+    counts.error = _("Vul een getal vanaf 0 in, zonder tekst erbij (zie het blad Uitleg).")
+    share = DataValidation(type="decimal", operator="between", formula1="-1", formula2="1")
+    share.error = _("Vul een percentage tussen -100 en 100 in, bijvoorbeeld 3,2.")
+    for validation in (counts, share):
+        sheet.add_data_validation(validation)
+    for offset, figure in enumerate(Figure):
+        (share if figure == Figure.RENT_INCREASE else counts).add(f"F{FIRST_ROW + offset}")
     for column, width in zip("ABCDEFG", [18, 42, 12, 18, 36, 12, 60], strict=True):
         sheet.column_dimensions[column].width = width
 
@@ -162,18 +212,14 @@ def build_template(
     reference.column_dimensions["B"].width = 40
     reference.column_dimensions["C"].width = 60
 
-    help_sheet = workbook.create_sheet(_("Uitleg"))
-    for row, text in enumerate(
-        [
-            _("Vul op het blad Bod per kerncijfer het aantal en een korte toelichting in."),
-            _("Kies in kolom D de afspraak uit het kader waar de regel aan bijdraagt."),
-            _("Geef op het blad Thema's per thema een korte toelichting."),
-            _("Wijzig de codes in kolom A en de sleutel in cel B6 niet."),
-            _("Upload het bestand daarna in het portaal; het wordt een concept dat u nog indient."),
-        ],
-        start=1,
-    ):
+    help_sheet = workbook.create_sheet(HELP_SHEET)
+    help_sheet.column_dimensions["A"].width = 110
+    help_sheet["A1"] = _("Zo vult u het sjabloon in")
+    help_sheet["A1"].font = Font(bold=True, size=14)
+    for row, text in enumerate(help_lines(), start=3):
         help_sheet.cell(row=row, column=1, value=text)
+    # Where the figures are typed, the header says it too.
+    sheet.cell(row=HEADER_ROW - 1, column=6, value=_("Zie blad Uitleg: aantallen, € en %"))
 
     _as_text(workbook)
     buffer = io.BytesIO()
@@ -218,11 +264,39 @@ def check_container(data: bytes, filename: str) -> list[str]:
     return []
 
 
-def _parse_quantity(value: Any) -> Decimal | None:
-    number = parse_dutch_decimal(value.rstrip().rstrip("%") if isinstance(value, str) else value)
+def _is_percentage(value: Any, number_format: str) -> bool:
+    """A cell Excel shows as a percentage (format "0.0%", as when "3,2%" is typed), or text
+    written with a per cent sign."""
+    if isinstance(value, str):
+        return value.strip().endswith("%")
+    return isinstance(value, int | float) and _percent_format(number_format)
+
+
+def _percent_format(number_format: str | None) -> bool:
+    """Whether Excel multiplies by 100 to show the cell: a % outside quotes ("0.0%"), not a
+    literal one (0.0" %" or 0.0\\%, which show the number as it is)."""
+    unquoted = re.sub(r'"[^"]*"|\\.', "", number_format or "")
+    return "%" in unquoted
+
+
+def _parse_quantity(value: Any, number_format: str = "General") -> Decimal | None:
+    """The cell's number as the user sees it: a percentage cell holding 0,032 is 3,2."""
+    if isinstance(value, str):
+        number = parse_dutch_percentage(value)
+    else:
+        number = parse_dutch_decimal(value)
+        if number is not None and _is_percentage(value, number_format):
+            number *= 100
     if number is None:
         return None
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _shown(value: Any, number_format: str) -> str:
+    """A cell as Excel shows it, for messages: 0,032 in a percentage cell is 3,2%."""
+    if isinstance(value, int | float) and _percent_format(number_format):
+        return f"{format_number(Decimal(str(value)) * 100)}%"
+    return str(value)
 
 
 def read_bid_workbook(
@@ -243,11 +317,11 @@ def read_bid_workbook(
         if SHEET not in workbook.sheetnames:
             result.errors.append(_("Blad '%(sheet)s' ontbreekt.") % {"sheet": SHEET})
             return result
-        rows = list(
-            workbook[SHEET].iter_rows(
-                min_row=1, max_row=FIRST_ROW + 40, max_col=7, values_only=True
-            )
-        )
+        # Cells, not just values: a percentage is known by its number format.
+        rows = [
+            [(c.value, getattr(c, "number_format", "General")) for c in cells]
+            for cells in workbook[SHEET].iter_rows(min_row=1, max_row=FIRST_ROW + 40, max_col=7)
+        ]
         theme_rows = []
         if THEMES_SHEET in workbook.sheetnames:
             theme_rows = list(
@@ -256,11 +330,16 @@ def read_bid_workbook(
     finally:
         workbook.close()
 
-    def cell(row: int, column: str) -> Any:
+    def styled(row: int, column: str) -> tuple[Any, str]:
         index = ord(column) - ord("A")
         if row - 1 >= len(rows) or index >= len(rows[row - 1]):
-            return None
+            return None, "General"
         return rows[row - 1][index]
+
+    def cell(row: int, column: str) -> Any:
+        return styled(row, column)[0]
+
+    stock = corporation_stock(corporation)
 
     key = template_key(cycle_year, corporation)
     if str(cell(KEY_ROW, "B") or "").strip() != key:
@@ -302,25 +381,31 @@ def read_bid_workbook(
             row += 1
             continue
         seen[code] = row
-        raw = cell(row, "F")
-        try:
-            quantity = _parse_quantity(raw)
-        except (InvalidOperation, ValueError):
+        raw, number_format = styled(row, "F")
+        quantity = None
+        if _is_percentage(raw, number_format) and code != Figure.RENT_INCREASE:
             result.errors.append(
-                _("%(where)s (Aantal): '%(value)s' is geen getal.")
-                % {"where": _where(row, "F"), "value": raw}
+                _(
+                    "%(where)s (Aantal): '%(value)s' is een percentage; vul bij dit kerncijfer "
+                    "een aantal in."
+                )
+                % {"where": _where(row, "F"), "value": _shown(raw, number_format)}
             )
-            quantity = None
         else:
-            if quantity is not None and quantity < 0 and code != Figure.RENT_INCREASE:
+            try:
+                quantity = _parse_quantity(raw, number_format)
+            except (InvalidOperation, ValueError):
                 result.errors.append(
-                    _("%(where)s (Aantal): een aantal kan niet negatief zijn.")
-                    % {"where": _where(row, "F")}
+                    _("%(where)s (Aantal): '%(value)s' is geen getal. %(hint)s")
+                    % {"where": _where(row, "F"), "value": raw, "hint": NUMBER_HINT}
                 )
-            elif quantity is not None and abs(quantity) >= MAX_QUANTITY:
-                result.errors.append(
-                    _("%(where)s (Aantal): dit getal is te groot.") % {"where": _where(row, "F")}
-                )
+            else:
+                problem = quantity_problem(code, quantity, stock=stock)
+                if problem:
+                    result.errors.append(
+                        _("%(where)s (Aantal): %(problem)s")
+                        % {"where": _where(row, "F"), "problem": problem}
+                    )
         agreement = None
         agreement_code = cell(row, "D")
         if agreement_code not in (None, ""):

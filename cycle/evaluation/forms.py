@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.numbers import parse_dutch_decimal
+from core.forms import DutchDecimalField
 from cycle.evaluation.services import FiguresInput, RealisationInput
 from cycle.models import ContributionRealisation
-
-
-def parse_decimal(value: str) -> Decimal | None:
-    """A Dutch number as typed: "1.234,5" or "12,5" or "12.5"."""
-    try:
-        return parse_dutch_decimal(value or "")
-    except InvalidOperation:
-        raise forms.ValidationError(_("Vul een getal in, bijvoorbeeld 12 of 12,5.")) from None
-
-
-class DutchDecimalField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        return parse_decimal(super().clean(value))
 
 
 class RealisationForm(forms.Form):
@@ -42,7 +21,7 @@ class RealisationForm(forms.Form):
         required=False,
         choices=[("", _("nog niet ingevuld"))] + ContributionRealisation.Status.choices,
     )
-    realised_quantity = DutchDecimalField(label=_("Gerealiseerd aantal"))
+    realised_quantity = DutchDecimalField(label=_("Gerealiseerd aantal"), required=False)
     explanation = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -82,16 +61,20 @@ class YearFiguresForm(forms.Form):
     relets = forms.IntegerField(
         label=_("Opnieuw te verhuren woningen (mutaties)"), required=False, min_value=0
     )
-    vacancy_pct = DutchDecimalField(label=_("Leegstand (%)"))
-    passend_pct = DutchDecimalField(label=_("Passend toegewezen (%)"))
-    daeb_pct = DutchDecimalField(label=_("DAEB toegewezen binnen de inkomensgrens (%)"))
+    vacancy_pct = DutchDecimalField(label=_("Leegstand (%)"), required=False)
+    passend_pct = DutchDecimalField(label=_("Passend toegewezen (%)"), required=False)
+    daeb_pct = DutchDecimalField(
+        label=_("DAEB toegewezen binnen de inkomensgrens (%)"), required=False
+    )
     permit_holder_lettings = forms.IntegerField(
         label=_("Verhuringen aan vergunninghouders"), required=False, min_value=0
     )
     evictions = forms.IntegerField(
         label=_("Ontruimingen wegens huurachterstand"), required=False, min_value=0
     )
-    condition_score = DutchDecimalField(label=_("Gemiddelde conditiescore (NEN 2767)"))
+    condition_score = DutchDecimalField(
+        label=_("Gemiddelde conditiescore (NEN 2767)"), required=False
+    )
     source = forms.CharField(label=_("Bron"), required=False, max_length=200)
 
     def __init__(self, *args, figures=None, **kwargs):

@@ -103,6 +103,11 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
+    // Fields swapped out of band (.pa-field-slot, see below) settle first; the request's
+    // own content is what is announced and focused.
+    if (event.target instanceof Element && event.target.classList.contains("pa-field-slot")) {
+      return;
+    }
     // Once per request, even when the response has several top-level elements.
     var xhr = event.detail && event.detail.xhr;
     var state = xhr && requests.get(xhr);
@@ -165,4 +170,75 @@
   }
   document.addEventListener("htmx:responseError", announceError);
   document.addEventListener("htmx:sendError", announceError);
+
+  // 422 means "not accepted; here is the form with its errors": swap it like a success (htmx
+  // leaves every 4xx unswapped by default, so the user would go on seeing the old content,
+  // such as "Concept opgeslagen", while nothing was saved).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // A status element (such as the bid form's save status) never claims more than happened:
+  // while its request is under way it shows its data-pending-message, and when the request
+  // fails (no answer, or an error the server did not explain) its data-failed-message.
+  function setStatus(target, attribute) {
+    var text = target && target.getAttribute && target.getAttribute(attribute);
+    if (!text || !target.isConnected) {
+      return;
+    }
+    var paragraph = document.createElement("p");
+    paragraph.className = "utrecht-paragraph pa-muted";
+    paragraph.textContent = text;
+    target.replaceChildren(paragraph);
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    setStatus(event.detail && event.detail.target, "data-pending-message");
+  });
+  function showFailure(event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.hasAttribute && target.hasAttribute("data-failed-message")) {
+      setStatus(target, "data-failed-message");
+    }
+  }
+  document.addEventListener("htmx:responseError", showFailure);
+  document.addEventListener("htmx:sendError", showFailure);
+
+  // Fields swapped out of band beside a status (the bid form sends each field back with its
+  // error state) must not overwrite what the user typed meanwhile: a field that has focus,
+  // or whose value changed since the request left, stays as it is; its next change saves it
+  // and brings its own state back.
+  function fieldValues(root) {
+    return Array.prototype.map.call(root.querySelectorAll("input, select, textarea"), function (el) {
+      return el.type === "checkbox" || el.type === "radio" ? String(el.checked) : el.value;
+    }).join("\u0000");
+  }
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var detail = event.detail || {};
+    var target = detail.target;
+    if (!target || !target.classList || !target.classList.contains("pa-field-slot") || !detail.fragment) {
+      return;
+    }
+    var incoming = detail.fragment.firstElementChild || detail.fragment;
+    if (target.contains(document.activeElement) || fieldValues(target) !== fieldValues(incoming)) {
+      detail.shouldSwap = false;
+    }
+  });
+  // A page that comes back with errors (a form sent without htmx) puts its error summary
+  // first in line: focus moves there, so that the user hears what to fix, then follows its
+  // links to the fields.
+  function focusOnLoad() {
+    var summary = document.querySelector("[data-focus-on-load]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusOnLoad);
+  } else {
+    focusOnLoad();
+  }
 })();

@@ -80,7 +80,9 @@ def test_bid_journey(world, live_server, browser, tmp_path):
     sheet = workbook["Bod"]
     assert sheet["B3"].value == "HEEMwonen"
     for row in range(bid_xlsx.FIRST_ROW, bid_xlsx.FIRST_ROW + 10):
-        sheet[f"F{row}"] = row * 2
+        # The rent increase is a percentage cell (Excel holds 3,6 % as 0,036).
+        percentage = sheet[f"A{row}"].value == "huurverhoging"
+        sheet[f"F{row}"] = row * 2 / 1000 if percentage else row * 2
         sheet[f"G{row}"] = f"Toelichting rij {row}"
     filled = tmp_path / "bod-heemwonen.xlsx"
     workbook.save(filled)

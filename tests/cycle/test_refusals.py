@@ -112,6 +112,8 @@ def test_only_the_corporations_own_people_save_and_submit_its_draft_bid(
         bids_services.bid_lines_save(actor=user, bid=heem_draft, lines=lines)
     with pytest.raises(PermissionDenied):
         bids_services.bid_submit(actor=user, bid=heem_draft)
+    with pytest.raises(PermissionDenied):
+        bids_services.bid_save_and_submit(actor=user, bid=heem_draft, lines=lines)
     heem_draft.refresh_from_db()
     assert heem_draft.status == Bid.Status.DRAFT
     assert {line.quantity for line in heem_draft.lines.all()} == {

@@ -22,7 +22,8 @@ def filled(world, *, edit=None) -> bytes:
     workbook = load_workbook(io.BytesIO(template(world)))
     sheet = workbook["Bod"]
     for row in range(bid_xlsx.FIRST_ROW, bid_xlsx.FIRST_ROW + 10):
-        sheet[f"F{row}"] = row
+        # The rent increase (row 18) is a percentage cell: Excel holds 1,8 % as 0,018.
+        sheet[f"F{row}"] = row / 1000 if sheet[f"A{row}"].value == "huurverhoging" else row
         sheet[f"G{row}"] = f"toelichting {row}"
     if edit:
         edit(sheet)
@@ -77,7 +78,10 @@ def test_errors_name_sheet_row_and_column_and_change_nothing(world, draft_bid):
 
     record = upload(world, filled(world, edit=broken))
     assert record.status == BidUpload.Status.REJECTED
-    assert "Blad 'Bod', rij 10, kolom F (Aantal): 'veel' is geen getal." in record.errors
+    assert any(
+        e.startswith("Blad 'Bod', rij 10, kolom F (Aantal): 'veel' is geen getal.")
+        for e in record.errors
+    )
     assert any("rij 11, kolom D" in e and "9.9" in e for e in record.errors)
     assert any("rij 12, kolom F" in e and "negatief" in e for e in record.errors)
     after = list(draft_bid.lines.order_by("figure").values_list("figure", "quantity"))
