@@ -87,13 +87,13 @@ def test_contents_navigate_one_theme_at_a_time(world, jaarschijf):
     theme_two = world.framework.themes.get(number=2)
     client = _client(world, "werkgroep")
     everything = client.get(_page_url(jaarschijf)).content.decode()
-    assert f'href="?thema={theme_two.pk}"' in everything
+    assert f'href="?thema={theme_two.pk}#thema-{theme_two.number}"' in everything
     assert "Alle thema&#x27;s" in everything or "Alle thema's" in everything
     one = client.get(_page_url(jaarschijf, f"thema={theme_two.pk}")).content.decode()
     assert f'id="thema-{theme_two.number}"' in one
     assert f'id="afspraak-{world.agreement.pk}"' not in one  # agreement 1.2 is in theme 1
     # the chosen theme is marked in the navigation
-    assert re.search(rf'href="\?thema={theme_two.pk}"[^>]*aria-current="page"', one)
+    assert re.search(rf'href="\?thema={theme_two.pk}#[^"]*"[^>]*aria-current="page"', one)
 
 
 def test_unknown_theme_is_404(world, jaarschijf):
