@@ -88,3 +88,8 @@ def party_choices(user: AnyUser, jaarschijf: Jaarschijf, parties: list[Party]) -
     if allowed is None:
         return parties
     return [party for party in parties if party.pk in allowed]
+
+
+def own_party_id(user: AnyUser, jaarschijf: Jaarschijf) -> int | None:
+    """The user's own party in this jaarschijf's framework ("mijn organisatie"), if any."""
+    return _standing(user, jaarschijf).party_id

@@ -14,6 +14,13 @@ class PieceForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def mark_focus(self) -> None:
+        """Where focus goes when the editor is swapped in (static/js/portal.js): the first
+        field with an error, else the first field, so that typing can start at once."""
+        names = [field.name for field in self.visible_fields()]
+        name = next((n for n in names if n in self.errors), names[0])
+        self.fields[name].widget.attrs["data-focus-after-swap"] = ""
+
 
 class TextPieceForm(PieceForm):
     text = forms.CharField(

@@ -12,10 +12,12 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Party, Target, Theme
 from agreements.selectors import PARTY_KIND_ORDER
 from cycle.jaarschijf import access as rules
+from cycle.jaarschijf.filters import ALL, TEXTS, UNLINKED, PageFilter
 from cycle.jaarschijf.services import PRESENCE_SECONDS
 from cycle.models import (
     Contribution,
@@ -90,7 +92,26 @@ def _decorate_contribution(
     return contribution
 
 
+def _contribution_label(contribution: Contribution, index: int, total: int) -> str:
+    """The name of a contribution in links and editors, e.g. "1.2 HEEMwonen"; when one party
+    has several under one agreement they are numbered ("1.2 HEEMwonen (2 van 3)"), so that
+    every "Bewerken" link on the page has a name of its own."""
+    where = contribution.agreement.code if contribution.agreement_id else _("niet gekoppeld")
+    label = f"{where} {contribution.party.name}"
+    if total > 1:
+        label += " " + _("(%(n)s van %(total)s)") % {"n": index, "total": total}
+    return label
+
+
+def _label_contributions(group: list[Contribution]) -> None:
+    """``group``: the contributions of one party under one agreement."""
+    group = sorted(group, key=lambda c: (c.order, c.pk))
+    for index, contribution in enumerate(group, start=1):
+        contribution.label = _contribution_label(contribution, index, len(group))
+
+
 def _decorate_text(piece: JaarschijfText, can_edit: bool, threads, present) -> JaarschijfText:
+    piece.label = piece.get_key_display()
     piece.can_edit = can_edit
     piece.threads = threads.get((PieceType.TEXT, piece.pk), [])
     piece.open_threads = sum(1 for t in piece.threads if not t.resolved)
@@ -109,6 +130,8 @@ class AgreementBlock:
 class ThemeBlock:
     theme: Theme
     agreements: list[AgreementBlock] = field(default_factory=list)
+    query: str = ""  # the query string that shows this theme alone (same filters)
+    current: bool = False
 
     @property
     def open_threads(self) -> int:
@@ -130,14 +153,70 @@ class JaarschijfPage:
     can_edit_texts: bool
     can_manage: bool
     can_comment: bool
+    filters: PageFilter = field(default_factory=PageFilter)
 
     @property
     def text_open_threads(self) -> int:
         return sum(piece.open_threads for piece in self.texts)
 
+    @property
+    def shown_themes(self) -> list[ThemeBlock]:
+        """The themes on the page: the chosen one, or all of them."""
+        if self.filters.section == ALL:
+            return self.themes
+        return [block for block in self.themes if block.current]
 
-def jaarschijf_page(jaarschijf: Jaarschijf, user: Any) -> JaarschijfPage:
-    """Everything the jaarschijf page shows, in nine queries."""
+    @property
+    def shows_texts(self) -> bool:
+        return self.filters.shows(TEXTS) and (bool(self.texts) or not self.filters.active)
+
+    @property
+    def shows_unlinked(self) -> bool:
+        return self.filters.shows(UNLINKED) and bool(self.unlinked)
+
+    @property
+    def shown_count(self) -> int:
+        texts = len(self.texts) if self.shows_texts else 0
+        unlinked = len(self.unlinked) if self.shows_unlinked else 0
+        return texts + unlinked + sum(b.contribution_count for b in self.shown_themes)
+
+    @property
+    def query_all(self) -> str:
+        return self.filters.query(section=ALL)
+
+    @property
+    def query_texts(self) -> str:
+        return self.filters.query(section=TEXTS)
+
+    @property
+    def query_unfiltered(self) -> str:
+        """This section without the filters."""
+        return self.filters.query(mine=False, open_comments=False, changed=False)
+
+    @property
+    def query_unlinked(self) -> str:
+        return self.filters.query(section=UNLINKED)
+
+
+def _apply_filters(filters: PageFilter, pieces: list) -> list:
+    if filters.open_thread is not None:
+        for piece in pieces:
+            if (piece.piece_type, piece.pk) == filters.open_thread:
+                piece.comments_open = True
+    if not filters.active:
+        return pieces
+    return [piece for piece in pieces if filters.keeps(piece)]
+
+
+def jaarschijf_page(
+    jaarschijf: Jaarschijf, user: Any, filters: PageFilter | None = None
+) -> JaarschijfPage:
+    """Everything the jaarschijf page shows, in nine queries, whatever the filters: every
+    piece is read and the filters are applied here, so the contents can count per theme.
+
+    With filters, ``themes`` hold only the matching contributions (and, when a filter is on,
+    only the agreements that have any); an unknown theme is a 404."""
+    filters = filters or PageFilter()
     framework = jaarschijf.cycle_year.framework
     editable = rules.editable_party_ids(user, jaarschijf)  # membership (cached) + parties
     threads = _threads(_comments(jaarschijf))
@@ -148,6 +227,8 @@ def jaarschijf_page(jaarschijf: Jaarschijf, user: Any) -> JaarschijfPage:
         for piece in jaarschijf.texts.select_related("updated_by").order_by("key")
     ]
     texts.sort(key=lambda piece: JaarschijfText.Key.values.index(piece.key))
+    # A text belongs to no party: "mijn organisatie" shows contributions only.
+    texts = [] if filters.mine else _apply_filters(filters, texts)
     themes = list(
         framework.themes.order_by("number").prefetch_related(
             Prefetch(
@@ -159,34 +240,46 @@ def jaarschijf_page(jaarschijf: Jaarschijf, user: Any) -> JaarschijfPage:
         )
     )
     by_agreement: dict[int | None, list[Contribution]] = defaultdict(list)
+    by_party: dict[tuple[int | None, int], list[Contribution]] = defaultdict(list)
     for contribution in contributions_qs(jaarschijf):
         by_agreement[contribution.agreement_id].append(
             _decorate_contribution(contribution, jaarschijf, editable, threads, present)
         )
+        by_party[(contribution.agreement_id, contribution.party_id)].append(contribution)
+    for group in by_party.values():
+        _label_contributions(group)
     blocks = []
     for theme in themes:
-        block = ThemeBlock(theme=theme)
+        block = ThemeBlock(
+            theme=theme,
+            query=filters.query(section=str(theme.pk)),
+            current=filters.section == str(theme.pk),
+        )
         for agreement in theme.agreements.all():
             agreement.theme = theme
             contributions = sorted(
-                by_agreement.get(agreement.pk, []),
+                _apply_filters(filters, by_agreement.get(agreement.pk, [])),
                 key=lambda c: (party_sort_key(c.party), c.order, c.pk),
             )
-            block.agreements.append(
-                AgreementBlock(agreement=agreement, contributions=contributions)
-            )
+            if contributions or not filters.active:
+                block.agreements.append(
+                    AgreementBlock(agreement=agreement, contributions=contributions)
+                )
         blocks.append(block)
+    if filters.section not in {ALL, TEXTS, UNLINKED} and not any(b.current for b in blocks):
+        raise Http404("Thema niet gevonden")
     parties = sorted(framework.parties.all(), key=party_sort_key)
     return JaarschijfPage(
         jaarschijf=jaarschijf,
         texts=texts,
         themes=blocks,
-        unlinked=by_agreement.get(None, []),
+        unlinked=_apply_filters(filters, by_agreement.get(None, [])),
         parties=parties,
         addable_parties=rules.party_choices(user, jaarschijf, parties),
         can_edit_texts=can_edit_texts,
         can_manage=rules.can_manage(user, jaarschijf),
         can_comment=rules.can_comment(user, jaarschijf),
+        filters=filters,
     )
 
 
@@ -199,6 +292,16 @@ def contribution_piece(jaarschijf: Jaarschijf, pk: int, user: Any) -> Contributi
     key = {"piece_type": PieceType.CONTRIBUTION, "piece_id": pk}
     threads = _threads(_comments(jaarschijf, **key))
     present = _presence(jaarschijf, user, **key)
+    group = list(
+        Contribution.objects.filter(
+            jaarschijf=jaarschijf,
+            agreement_id=contribution.agreement_id,
+            party_id=contribution.party_id,
+        )
+        .order_by("order", "pk")
+        .values_list("pk", flat=True)
+    )
+    contribution.label = _contribution_label(contribution, group.index(pk) + 1, len(group))
     return _decorate_contribution(contribution, jaarschijf, editable, threads, present)
 
 

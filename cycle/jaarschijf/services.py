@@ -38,12 +38,15 @@ from cycle.models import (
     JaarschijfComment,
     JaarschijfPresence,
     JaarschijfText,
+    JaarschijfVisit,
     PieceType,
 )
 
 User = get_user_model()
 
 PRESENCE_SECONDS = 60
+# Page loads closer together than this are one visit (for "gewijzigd sinds mijn laatste bezoek").
+VISIT_GAP = dt.timedelta(minutes=30)
 CONTRIBUTION_FIELDS = ("text", "quantity", "unit", "planned_quarter", "target_id", "done")
 EDITABLE_STATES = {Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT}
 
@@ -669,6 +672,33 @@ def presence_others(
 
 def presence_leave(*, user: Any, piece_type: str, piece_id: int) -> None:
     JaarschijfPresence.objects.filter(piece_type=piece_type, piece_id=piece_id, user=user).delete()
+
+
+# --- visits -----------------------------------------------------------------------------------
+
+
+def jaarschijf_visit_record(
+    *, user: Any, jaarschijf: Jaarschijf, now: dt.datetime | None = None
+) -> dt.datetime | None:
+    """Record that the user loads the jaarschijf page; return when their visit *before* this
+    one ended (None on the first visit).
+
+    Loads less than VISIT_GAP apart belong to one visit: reloading, or choosing a filter, keeps
+    the same "previous visit", so "gewijzigd sinds mijn laatste bezoek" does not empty itself.
+    The user's own bookkeeping, no change to the document: allowed in every state (also frozen).
+    """
+    now = now or timezone.now()
+    visit = JaarschijfVisit.objects.filter(jaarschijf=jaarschijf, user=user).first()
+    if visit is None:
+        JaarschijfVisit.objects.get_or_create(
+            jaarschijf=jaarschijf, user=user, defaults={"last_seen_at": now}
+        )
+        return None
+    previous = visit.previous_visit_at
+    if now - visit.last_seen_at > VISIT_GAP:
+        previous = visit.last_seen_at
+    JaarschijfVisit.objects.filter(pk=visit.pk).update(last_seen_at=now, previous_visit_at=previous)
+    return previous
 
 
 # --- comments ---------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ replaces; without JavaScript the same URLs take plain forms and redirect."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,7 @@ from cycle.jaarschijf import access as rules
 from cycle.jaarschijf import bid_updates as updates
 from cycle.jaarschijf import selectors, services
 from cycle.jaarschijf import signing as jaarschijf_signing
+from cycle.jaarschijf.filters import ALL, TEXTS, UNLINKED, PageFilter
 from cycle.jaarschijf.forms import CommentForm, ContributionAddForm, ContributionForm, TextPieceForm
 from cycle.models import Jaarschijf, JaarschijfComment, PieceType
 
@@ -37,8 +40,27 @@ def _piece_type(kind: str) -> str:
     return kind
 
 
-def _piece_url(jaarschijf: Jaarschijf, piece_type: str, piece_id: int) -> str:
-    return reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk]) + f"#{piece_type}-{piece_id}"
+def _piece_url(
+    jaarschijf: Jaarschijf, piece_type: str, piece_id: int, *, piece=None, comments=False
+) -> str:
+    """The page at the piece: its theme alone when the piece is known, and with
+    ``comments`` its thread open (for the no-JavaScript comment forms)."""
+    url = reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk])
+    params = PageFilter(section=_section_of(piece_type, piece)).query()
+    if comments:
+        params += ("&" if params != "?" else "") + f"reacties={piece_type}-{piece_id}"
+        return f"{url}{params}#reacties-{piece_type}-{piece_id}"
+    return f"{url}{params if params != '?' else ''}#{piece_type}-{piece_id}"
+
+
+def _section_of(piece_type: str, piece) -> str:
+    if piece is None:
+        return ALL
+    if piece_type == PieceType.TEXT:
+        return TEXTS
+    if piece.agreement_id is None:
+        return UNLINKED
+    return str(piece.agreement.theme_id)
 
 
 def _error_messages(error: ValidationError) -> list[str]:
@@ -75,13 +97,22 @@ def for_year(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
-    page = selectors.jaarschijf_page(jaarschijf, request.user)
+    filters = PageFilter.from_query(request.GET)
+    previous_visit = services.jaarschijf_visit_record(user=request.user, jaarschijf=jaarschijf)
+    filters = replace(
+        filters, party_id=rules.own_party_id(request.user, jaarschijf), since=previous_visit
+    )
+    page = selectors.jaarschijf_page(jaarschijf, request.user, filters)
     context = {
         "page": page,
         "jaarschijf": jaarschijf,
         "cycle_year": jaarschijf.cycle_year,
         "signing": jaarschijf_signing.signing_status(jaarschijf, request.user),
         "bid_pending": updates.pending_corporations(jaarschijf),
+        # the piece partials ask for it, whether the page or an htmx view renders them
+        "can_comment": page.can_comment,
+        "filters": filters,
+        "previous_visit": previous_visit,
     }
     return render(request, DETAIL, context)
 
@@ -102,7 +133,7 @@ def piece(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpRespon
     piece_type = _piece_type(kind)
     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
     if not request.htmx:
-        return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+        return redirect(_piece_url(jaarschijf, piece_type, piece_id, piece=item))
     services.presence_leave(user=request.user, piece_type=piece_type, piece_id=piece_id)
     return render(request, f"{DETAIL}#{piece_type}", _piece_context(request, jaarschijf, item))
 
@@ -195,7 +226,7 @@ def piece_edit(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpR
                     context["saved"] = True
                     return render(request, f"{DETAIL}#{piece_type}", context)
                 messages.success(request, _("Opgeslagen."))
-                return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+                return redirect(_piece_url(jaarschijf, piece_type, piece_id, piece=item))
         else:
             status = 422
     else:
@@ -204,6 +235,7 @@ def piece_edit(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpR
             item,
             initial=_initial(piece_type, _snapshot(piece_type, item), item.version),
         )
+    form.mark_focus()
     present = services.presence_beat(
         user=request.user, jaarschijf=jaarschijf, piece_type=piece_type, piece_id=item.pk
     )
@@ -277,7 +309,9 @@ def contribution_add(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404("Jaarschijf niet gevonden") from None
         else:
             messages.success(request, _("De bijdrage is toegevoegd."))
-            return redirect(_piece_url(jaarschijf, PieceType.CONTRIBUTION, contribution.pk))
+            return redirect(
+                _piece_url(jaarschijf, PieceType.CONTRIBUTION, contribution.pk, piece=contribution)
+            )
     context = {"jaarschijf": jaarschijf, "agreement": agreement, "form": form}
     status = 422 if request.method == "POST" else 200
     return render(request, "cycle/jaarschijf/add.html", context, status=status)
@@ -320,7 +354,7 @@ def comment_add(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Http
             messages.error(request, error_text)
         else:
             messages.success(request, _("Uw reactie is geplaatst."))
-        return redirect(_piece_url(jaarschijf, piece_type, piece_id))
+        return redirect(_piece_url(jaarschijf, piece_type, piece_id, piece=item, comments=True))
     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
     context = {**_piece_context(request, jaarschijf, item), "comments_open": True}
     context["comment_error"] = error_text
@@ -337,15 +371,21 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except JaarschijfComment.DoesNotExist:
         raise Http404("Reactie niet gevonden") from None
     jaarschijf = rules.get_jaarschijf_for_user(request.user, comment.jaarschijf_id)
+    resolved = request.POST.get("resolved") == "1"
     try:
-        services.comment_set_resolved(
-            actor=request.user, comment=comment, resolved=request.POST.get("resolved") == "1"
-        )
+        services.comment_set_resolved(actor=request.user, comment=comment, resolved=resolved)
     except (PermissionDenied, ValidationError):
         raise Http404("Reactie niet gevonden") from None
-    if not request.htmx:
-        return redirect(_piece_url(jaarschijf, comment.piece_type, comment.piece_id))
     item = selectors.get_piece(jaarschijf, comment.piece_type, comment.piece_id, request.user)
+    if not request.htmx:
+        if resolved:
+            messages.success(request, _("De reactie is afgehandeld."))
+        else:
+            messages.success(request, _("De reactie is heropend."))
+        url = _piece_url(
+            jaarschijf, comment.piece_type, comment.piece_id, piece=item, comments=True
+        )
+        return redirect(url)
     context = {**_piece_context(request, jaarschijf, item), "comments_open": True}
     return render(request, f"{DETAIL}#reacties", context)
 

@@ -25,6 +25,7 @@ from cycle.models.jaarschijf import (
     JaarschijfComment,
     JaarschijfPresence,
     JaarschijfText,
+    JaarschijfVisit,
     PieceType,
 )
 from cycle.models.preferences import CyclePreference, ReminderSent, new_feed_token
@@ -50,6 +51,7 @@ __all__ = [
     "JaarschijfComment",
     "JaarschijfPresence",
     "JaarschijfText",
+    "JaarschijfVisit",
     "Milestone",
     "PieceType",
     "ReminderSent",

@@ -293,3 +293,27 @@ class JaarschijfPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} bij {self.piece_type}#{self.piece_id}"
+
+
+class JaarschijfVisit(models.Model):
+    """When a user last looked at a jaarschijf, for "gewijzigd sinds mijn laatste bezoek".
+
+    A visit is a stretch of page loads without a long pause (see
+    cycle.jaarschijf.services.VISIT_GAP). ``previous_visit_at`` is when the visit *before* the
+    current one ended: the filter compares with that, so reloading the page or choosing another
+    filter during this visit does not empty the list."""
+
+    jaarschijf = models.ForeignKey(Jaarschijf, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    last_seen_at = models.DateTimeField()
+    previous_visit_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bezoek aan de jaarschijf")
+        verbose_name_plural = _("bezoeken aan de jaarschijf")
+        constraints = [
+            models.UniqueConstraint(fields=["jaarschijf", "user"], name="jaarschijf_visit_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} bij jaarschijf {self.jaarschijf_id}"

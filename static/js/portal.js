@@ -56,9 +56,16 @@
     if (!container) {
       return null;
     }
-    var explicit = container.matches("[data-focus-after-swap], [data-live-message]")
+    // An element inside that asks for focus comes first (the first field of an editor, the
+    // conflict warning), then the new content that carries the announcement.
+    var explicit = container.matches("[data-focus-after-swap]")
       ? container
-      : container.querySelector("[data-focus-after-swap], [data-live-message]");
+      : container.querySelector("[data-focus-after-swap]");
+    if (!explicit) {
+      explicit = container.matches("[data-live-message]")
+        ? container
+        : container.querySelector("[data-live-message]");
+    }
     var target = explicit || container;
     if (!target.hasAttribute("tabindex") && !target.matches("a[href], button, input, select, textarea")) {
       target.setAttribute("tabindex", "-1");
@@ -133,6 +140,13 @@
       var target = focusTarget(container);
       if (target) {
         target.focus({ preventScroll: false });
+        // The swap can move content after focus has scrolled (scroll anchoring keeps the old
+        // position when the new content is taller): make sure the focused element is shown.
+        window.requestAnimationFrame(function () {
+          if (document.activeElement === target) {
+            target.scrollIntoView({ block: "nearest" });
+          }
+        });
       }
     }
   });

@@ -18,11 +18,14 @@ from .conftest import contribution_of
 # Each includes the session, the user and the membership (3 queries). The page also shows the
 # signing status: one query for the current signing round (none is open in this fixture), and
 # whether a bid is newer than the jaarschijf (four: the bids, their lines, the contributions
-# from a bid and the lines of the versions they came from).
-PAGE_QUERIES = 21
-PIECE_QUERIES = 12
+# from a bid and the lines of the versions they came from), and the user's visit (read, then
+# updated: for "gewijzigd sinds mijn laatste bezoek").
+PAGE_QUERIES = 23
+# A single piece also counts its party's contributions under the same agreement (its name,
+# "1.2 HEEMwonen (2 van 5)").
+PIECE_QUERIES = 13
 # The editor also writes the heartbeat (update_or_create: select + update in a savepoint).
-EDIT_QUERIES = 17
+EDIT_QUERIES = 18
 
 
 def _grow(world, jaarschijf, times: int) -> None:
@@ -74,6 +77,14 @@ def urls(jaarschijf):
     args = [jaarschijf.pk, "bijdrage", piece.pk]
     return {
         "page": (reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk]), {}, PAGE_QUERIES),
+        # one theme, every filter on, a thread opened: filtered in Python, the same queries
+        "filtered": (
+            reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk])
+            + f"?thema={piece.agreement.theme_id}&mijn=1&open=1&gewijzigd=1"
+            + f"&reacties=bijdrage-{piece.pk}",
+            {},
+            PAGE_QUERIES,
+        ),
         "piece": (
             reverse("cycle:jaarschijf-piece", args=args),
             {"HTTP_HX_REQUEST": "true"},
@@ -87,7 +98,7 @@ def urls(jaarschijf):
     }
 
 
-@pytest.mark.parametrize("name", ["page", "piece", "edit"])
+@pytest.mark.parametrize("name", ["page", "filtered", "piece", "edit"])
 def test_query_count_is_pinned_and_independent_of_size(world, jaarschijf, urls, name):
     url, headers, expected = urls[name]
     client = Client()
