@@ -8,8 +8,7 @@ import zlib
 from pathlib import Path
 
 from agreements.models import Framework, Target
-
-DEMO_SLUG = "kerkrade-2021-2025"
+from tests.e2e.demo_accounts import DEMO_FRAMEWORK_SLUG
 
 try:
     from playwright.sync_api import expect
@@ -70,7 +69,7 @@ def pdf_title(data: bytes) -> str | None:
 
 
 def test_working_group_member_reads_the_framework(page, log_in, accessible):
-    framework = Framework.objects.get(slug=DEMO_SLUG)
+    framework = Framework.objects.get(slug=DEMO_FRAMEWORK_SLUG)
     themes = list(framework.themes.order_by("number"))
     chosen_theme = themes[1]
     sloop = Target.objects.select_related("agreement__theme").get(code="sloop").agreement
@@ -106,7 +105,7 @@ def test_working_group_member_reads_the_framework(page, log_in, accessible):
     ).to_be_in_viewport()
 
     # Open an agreement on its own page.
-    agreement_path = f"/kaders/{DEMO_SLUG}/afspraken/{sloop.theme.number}.{sloop.number}/"
+    agreement_path = f"/kaders/{DEMO_FRAMEWORK_SLUG}/afspraken/{sloop.theme.number}.{sloop.number}/"
     page.locator(f"#thema-{sloop.theme.number} a[href='{agreement_path}']").first.click()
     expect(page).to_have_url(re.compile(re.escape(agreement_path) + "$"))
     expect(heading).to_contain_text(sloop.title)
@@ -173,14 +172,14 @@ def test_wrong_password_shows_a_dutch_error(page, log_in, accessible):
 
 
 def test_anonymous_visitor_is_sent_to_login_and_back(page):
-    page.goto(f"/kaders/{DEMO_SLUG}/doelen/")
+    page.goto(f"/kaders/{DEMO_FRAMEWORK_SLUG}/doelen/")
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
 
     page.get_by_label("Gebruikersnaam", exact=True).fill("huurders")
     page.get_by_label("Wachtwoord", exact=True).fill("kerkrade-demo")
     page.get_by_role("button", name="Inloggen").click()
 
-    expect(page).to_have_url(re.compile(rf"/kaders/{DEMO_SLUG}/doelen/$"))
+    expect(page).to_have_url(re.compile(rf"/kaders/{DEMO_FRAMEWORK_SLUG}/doelen/$"))
 
 
 # --- Keyboard ------------------------------------------------------------------------------
@@ -241,7 +240,7 @@ def test_keyboard_reaches_skip_link_then_the_login_form_in_order(page):
 
 def test_skip_link_moves_focus_to_the_main_content(page, log_in):
     log_in(page, "werkgroep")
-    page.goto(f"/kaders/{DEMO_SLUG}/")
+    page.goto(f"/kaders/{DEMO_FRAMEWORK_SLUG}/")
 
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Naar de inhoud", exact=True)

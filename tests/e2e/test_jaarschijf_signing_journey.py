@@ -1,50 +1,31 @@
-"""The jaarschijf's signing round in a browser: werkgroep makes the demo jaarschijf a definitief
-concept and puts it up for signing from the jaarschijf page; every party's signatory signs with
-their password again; the jaarschijf is ondertekend, the signed PDF downloads, the verify page
-recognises it and not a copy with one byte changed. axe-core on the jaarschijf signing pages.
+"""The jaarschijf's signing round in a browser, from the working group to the last signatory.
 
-The demo framework has six parties. The demo accounts include `huurders-wonenzuid-voorzitter`
-(fixtures/kerkrade/accounts.toml); when an older fixture lacks it, the test creates it.
+werkgroep goes from the start page to the demo jaarschijf, makes it a definitief concept and
+puts it up for signing (the demo has open comments: the warning is confirmed). Then every
+signatory of the demo (the alderman, every corporation's director, every tenant organisation's
+chair) logs in, sees "Voor u ter ondertekening: … — vóór …" on the start page, follows it, sees
+the deadline on the signing page and signs with their password (the first also tries a wrong
+one); the start page then no longer asks them. The last signature completes the round: the
+jaarschijf is ondertekend, the signed PDF downloads, and the verify page recognises it and not
+a copy with one byte changed. Only visible links and buttons; axe-core on every page state (for
+the first signatory; the others see the same pages). One test, one demo load.
 """
 
 from __future__ import annotations
 
-from agreements.models import Membership, Party, SigningRequest
-from cycle.models import Jaarschijf
-from tests.factories import MembershipFactory, UserFactory
+import re
 
-DEMO_PASSWORD = "kerkrade-demo"
-SIGNATORIES = [
-    "wethouder",
-    "heemwonen-bestuur",
-    "wonenzuid-bestuur",
-    "wonenlimburg-bestuur",
-    "huurders-voorzitter",
-    "huurders-wonenzuid-voorzitter",
-]
+from agreements.models import Membership, SigningRequest
+from cycle.models import Jaarschijf
+from tests.e2e.demo_accounts import DEMO_PASSWORD, SIGNATORIES
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # conftest skips every test here
     expect = None
 
-
-def _ensure_second_tenant_signatory() -> None:
-    from django.contrib.auth import get_user_model
-
-    if get_user_model().objects.filter(username="huurders-wonenzuid-voorzitter").exists():
-        return
-    MembershipFactory(
-        party=Party.objects.get(slug="huurdersorganisatie-wonen-zuid"),
-        role=Membership.Role.SIGNATORY,
-        job_title="voorzitter",
-        user=UserFactory(
-            username="huurders-wonenzuid-voorzitter",
-            first_name="Demo",
-            last_name="Voorzitter huurders Wonen Zuid",
-            password=DEMO_PASSWORD,
-        ),
-    )
+DEADLINE = re.compile(r"vóór \d{1,2} [a-z]+ \d{4}")
+CONFIRM = "Ik heb de waarschuwingen gelezen en bied het document toch ter ondertekening aan"
 
 
 def _switch_user(page, log_in, username):
@@ -52,50 +33,73 @@ def _switch_user(page, log_in, username):
     log_in(page, username)
 
 
-def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
-    _ensure_second_tenant_signatory()
-    jaarschijf = Jaarschijf.objects.get(state=Jaarschijf.State.CONCEPT)
-    jaarschijf_url = f"/cyclus/jaarschijf/{jaarschijf.pk}/"
-    signing_url = f"/kaders/ondertekening/jaarschijf/{jaarschijf.pk}/"
-
-    # The working group: definitief concept, then put up from the jaarschijf page.
+def _put_up_by_the_working_group(page, log_in, accessible) -> None:
     log_in(page, "werkgroep")
-    page.goto(jaarschijf_url)
+    page.get_by_role("link", name="Jaarcyclus 2026", exact=True).first.click()
+    page.get_by_role("link", name="Jaarschijf 2027", exact=True).first.click()
     page.get_by_role("button", name="Vaststellen als definitief concept").click()
     expect(page.get_by_text("De status van de jaarschijf is gewijzigd.")).to_be_visible()
     accessible(page, "jaarschijf page, definitief concept")
     page.get_by_role("button", name="Ter ondertekening aanbieden").click()
-    # The demo jaarschijf has open comments: putting it up asks to confirm them first.
     expect(page.get_by_role("heading", name="Toch ter ondertekening aanbieden?")).to_be_visible()
     accessible(page, "put-up confirmation")
-    page.get_by_label(
-        "Ik heb de waarschuwingen gelezen en bied het document toch ter ondertekening aan",
-        exact=True,
-    ).check()
+    page.get_by_label(CONFIRM, exact=True).check()
     page.get_by_role("button", name="Toch ter ondertekening aanbieden", exact=True).click()
     expect(page.get_by_text("Het document is ter ondertekening aangeboden.")).to_be_visible()
-    assert page.url.endswith(signing_url)
     accessible(page, "jaarschijf signing page, round open")
-    page.goto(jaarschijf_url)
-    expect(page.get_by_text("Deze jaarschijf is bevroren")).to_be_visible()
+
+
+def _sign(page, accessible, *, title: str, first: bool) -> None:
+    link_name = f"Voor u ter ondertekening: {title}"
+    item = page.locator(".pa-waiting--sign").filter(has_text=title)
+    expect(item).to_contain_text(DEADLINE)
+    expect(page.get_by_text("Niets te doen")).to_have_count(0)
+    if first:
+        accessible(page, "start page of a signatory, a round waiting")
+    page.get_by_role("link", name=link_name, exact=True).click()
+    expect(page.get_by_role("heading", name="Tekenen", exact=True)).to_be_visible()
+    expect(page.locator(".pa-signing-deadline")).to_contain_text(DEADLINE)
+    if first:
+        accessible(page, "signing page with its deadline")
+        page.get_by_label("Ik heb het document gelezen").check()
+        page.get_by_label("Uw wachtwoord").fill("verkeerd")
+        page.get_by_role("button", name="Onderteken").click()
+        expect(page.get_by_text("Het wachtwoord klopt niet").first).to_be_visible()
+        accessible(page, "signing page, wrong password")
+    page.get_by_label("Ik heb het document gelezen").check()
+    page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
+    # The last signature renders and stores the signed PDF: allow it the time.
+    page.get_by_role("button", name="Onderteken").click(timeout=120_000)
+    page.wait_for_load_state("domcontentloaded", timeout=120_000)
+    expect(page.get_by_text("U hebt getekend.")).to_be_visible(timeout=120_000)
+    if first:
+        accessible(page, "signing page after signing")
+
+
+def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
+    demo_signatories = set(
+        Membership.objects.filter(role=Membership.Role.SIGNATORY).values_list(
+            "user__username", flat=True
+        )
+    )
+    assert demo_signatories == set(SIGNATORIES)
+    jaarschijf = Jaarschijf.objects.get(state=Jaarschijf.State.CONCEPT)
+    title = str(jaarschijf)
+
+    _put_up_by_the_working_group(page, log_in, accessible)
+    assert Jaarschijf.objects.get(pk=jaarschijf.pk).state == Jaarschijf.State.FOR_SIGNING
 
     for number, username in enumerate(SIGNATORIES, start=1):
         _switch_user(page, log_in, username)
-        page.goto(jaarschijf_url)
-        page.get_by_role("link", name="Naar de ondertekening").click()
-        expect(page.get_by_role("heading", name="Tekenen")).to_be_visible()
-        if number == 1:
-            accessible(page, "jaarschijf signing page for a signatory")
-            page.get_by_label("Ik heb het document gelezen").check()
-            page.get_by_label("Uw wachtwoord").fill("verkeerd")
-            page.get_by_role("button", name="Onderteken").click()
-            expect(page.get_by_text("Het wachtwoord klopt niet").first).to_be_visible()
-        page.get_by_label("Ik heb het document gelezen").check()
-        page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
-        # The last signature renders and stores the signed PDF: allow it the time.
-        page.get_by_role("button", name="Onderteken").click(timeout=120_000)
-        page.wait_for_load_state("domcontentloaded", timeout=120_000)
-        expect(page.get_by_text("U hebt getekend.")).to_be_visible(timeout=120_000)
+        _sign(page, accessible, title=title, first=number == 1)
+        if number < len(SIGNATORIES):
+            # Back on the start page (the header link, as a person does): no longer asked.
+            page.get_by_role("link", name="Start", exact=True).click()
+            expect(
+                page.get_by_role("link", name=f"Voor u ter ondertekening: {title}", exact=True)
+            ).to_have_count(0)
+            if number == 1:
+                accessible(page, "start page of a signatory who signed")
 
     request = SigningRequest.objects.get(document_type="jaarschijf", object_id=jaarschijf.pk)
     assert request.status == SigningRequest.Status.SIGNED
@@ -109,15 +113,14 @@ def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
     data = signed.read_bytes()
     assert data == bytes(request.signed_pdf)
 
-    page.goto(jaarschijf_url)
-    expect(page.locator(".pa-state").first).to_have_text("Ondertekend")
-    accessible(page, "jaarschijf page, signed")
-
-    page.goto("/kaders/ondertekening/verifieer/")
+    page.get_by_role("link", name="Ondertekening", exact=True).click()
+    page.get_by_role("link", name="Controleer een ondertekende PDF", exact=True).click()
+    accessible(page, "verify page")
     page.get_by_label("PDF-bestand").set_input_files(str(signed))
     page.get_by_role("button", name="Controleer").click()
     expect(page.get_by_role("heading", name="Echt: dit is een ondertekende versie")).to_be_visible()
-    expect(page.get_by_text(str(jaarschijf)).first).to_be_visible()
+    expect(page.get_by_text(title).first).to_be_visible()
+    accessible(page, "verify page, recognised")
 
     changed = tmp_path / "gewijzigd.pdf"
     altered = bytearray(data)

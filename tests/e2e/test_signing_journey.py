@@ -9,17 +9,7 @@ signatory for the second tenant organisation (`huurders-wonenzuid-voorzitter`).
 from __future__ import annotations
 
 from agreements.models import Framework, SigningRequest
-
-DEMO_SLUG = "kerkrade-2021-2025"
-DEMO_PASSWORD = "kerkrade-demo"
-SIGNATORIES = [
-    "wethouder",
-    "heemwonen-bestuur",
-    "wonenzuid-bestuur",
-    "wonenlimburg-bestuur",
-    "huurders-voorzitter",
-    "huurders-wonenzuid-voorzitter",
-]
+from tests.e2e.demo_accounts import DEMO_FRAMEWORK_SLUG, DEMO_PASSWORD, SIGNATORIES
 
 try:
     from playwright.sync_api import expect
@@ -33,7 +23,7 @@ def _switch_user(page, log_in, username):
 
 
 def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
-    framework = Framework.objects.get(slug=DEMO_SLUG)
+    framework = Framework.objects.get(slug=DEMO_FRAMEWORK_SLUG)
     url = f"/kaders/ondertekening/kader/{framework.pk}/"
 
     log_in(page, "werkgroep")
