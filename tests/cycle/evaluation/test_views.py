@@ -1,5 +1,4 @@
 from decimal import Decimal
-
 from unittest import mock
 
 import pytest
