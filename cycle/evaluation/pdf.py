@@ -58,11 +58,24 @@ def job_key(evaluation_id: int, version: int) -> str:
 
 def pdf_context(evaluation: Evaluation) -> dict:
     summary = selectors.evaluation_summary(evaluation)
+    # The cover says where signing stands ("open" or "ondertekend"; the signed PDF itself says
+    # so from its own round, see agreements/print/signed.html).
+    signing_state = (
+        SigningRequest.objects.filter(
+            document_type=Evaluation.signing_key,
+            object_id=evaluation.pk,
+            status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
+        )
+        .order_by("-round")
+        .values_list("status", flat=True)
+        .first()
+    )
     return {
         "evaluation": evaluation,
         "summary": summary,
         "framework": summary.framework,
         "comments": list(selectors.comments(evaluation)),
+        "signing_state": signing_state or "",
     }
 
 

@@ -287,3 +287,14 @@ def test_outsider_gets_404(client, world, evaluation, no_worker, django_user_mod
 def test_anonymous_is_sent_to_login(client, evaluation):
     response = client.get(status_url(evaluation))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_cover_shows_state_date_and_signing_not_the_internal_version(evaluation):
+    evaluation.version = 194
+    html = evaluation_pdf.pdf_helper.render_html(
+        evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
+    )
+    cover = html[html.index('class="pdf-cover"') : html.index("</section>")]
+    assert "194" not in cover and "versie" not in cover.lower()
+    assert "Concept" in cover and "gestart op" in cover
+    assert "Ondertekening" in cover and "nog niet ter ondertekening aangeboden" in cover
