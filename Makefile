@@ -20,7 +20,7 @@ BENCH_ARGS ?=
 # 1: `make test` also fails on unformatted code (ruff format --check).
 CHECK_FORMAT ?= 0
 
-.PHONY: help run test lint format bench worker beat vendor constraints clean
+.PHONY: help run reset-demo test lint format bench worker beat vendor constraints clean
 
 help:  ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -54,6 +54,22 @@ run: $(VENV)/.installed-run  ## Quick start: install, migrate, load demo data, s
 	@echo "==> Open http://$(HOST):$(PORT)/ and log in as werkgroep / kerkrade-demo (all demo accounts: README)."
 	@echo
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Starts again from a fresh demo: only the default SQLite file and the project's media/ folder
+# (uploads, stored PDFs) are removed; a DATABASE_URL or MEDIA_ROOT of your own is never touched.
+reset-demo: export DEBUG := true
+reset-demo: $(VENV)/.installed-run  ## Start again from a fresh demo: remove db.sqlite3 and media/, migrate, load_demo
+	@if [ -n "$${DATABASE_URL:-}" ] || [ -n "$${MEDIA_ROOT:-}" ]; then \
+	  echo "make reset-demo only resets the default db.sqlite3 and media/; unset DATABASE_URL and MEDIA_ROOT" >&2; exit 2; fi
+	@if [ "$${CONFIRM:-}" != yes ]; then \
+	  read -r -p "This deletes db.sqlite3 and media/ (every change made in the demo). Type yes: " answer; \
+	  [ "$$answer" = yes ] || { echo "Nothing deleted."; exit 1; }; fi
+	@echo "==> removing db.sqlite3 and media/"
+	rm -f db.sqlite3
+	rm -rf media
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "==> Fresh demo ready: make run PORT=$(PORT)"
 
 # Every step runs even when an earlier one fails, so one run shows everything that is wrong; the
 # recipe exits with pytest's code when pytest fails (5, "no tests collected", counts as a failure),

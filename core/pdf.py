@@ -193,6 +193,12 @@ def cache_key(html: str) -> str:
     return f"pdf:{_CACHE_VERSION}:{_weasyprint_version()}:{options}:{digest}"
 
 
+def content_digest(html: str) -> str:
+    """The SHA-256 of everything that shapes the PDF of this HTML (the cache key): the name of
+    its stored file (core.stored_pdf), so that changed content or layout is a new name."""
+    return hashlib.sha256(cache_key(html).encode("utf-8")).hexdigest()
+
+
 def render_pdf(template_name: str, context: dict, *, use_cache: bool = True) -> bytes:
     """Render a print template to PDF bytes; an unchanged document comes from the cache."""
     html = render_html(template_name, context)

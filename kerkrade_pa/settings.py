@@ -107,7 +107,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: a real broker when REDIS_URL is set, otherwise every task runs eagerly in-process.
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# "memory://localhost/" and not "memory://": even an eager task takes a producer from the
+# broker's pool, and kombu warns "No hostname was supplied" for a URL without a host.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -118,7 +118,7 @@ def test_without_redis_url_tasks_run_eagerly_and_cache_is_local_memory():
         "CACHES", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CELERY_TASK_ALWAYS_EAGER"
     )
     assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
-    assert s["CELERY_BROKER_URL"] == "memory://"
+    assert s["CELERY_BROKER_URL"] == "memory://localhost/"
     assert s["CELERY_RESULT_BACKEND"] is None
     assert s["CELERY_TASK_ALWAYS_EAGER"] is True
 

@@ -1,7 +1,8 @@
 """The evaluation's declaration for the database layer of the freeze (agreements.signing.db).
 
 Frozen while a signing round of it is open or signed. Nothing of it changes then, except its
-adoption by the last signature, inside ``lifting`` (cycle.evaluation.signing). The year figures
+adoption by the last signature, inside ``lifting`` (cycle.evaluation.signing), and the
+file name of its rendered PDF while it is up for signing (never once signed). The year figures
 of its municipality and year are part of it.
 """
 
@@ -13,6 +14,14 @@ EVALUATION = FrozenDocument(
     frozen_sql="EXISTS (SELECT 1 FROM agreements_signingrequest r "
     "WHERE r.document_type = 'evaluatie' AND r.object_id = $1 "
     "AND r.status IN ('open', 'ondertekend'))",
+    # Its rendered PDF (a file name) may be stored while it is up for signing, never once signed.
+    lifecycle=("pdf",),
+    check_sql=(
+        "SELECT CASE WHEN $1->>'pdf' IS DISTINCT FROM $2->>'pdf' AND EXISTS ("
+        "SELECT 1 FROM agreements_signingrequest r WHERE r.document_type = 'evaluatie' "
+        "AND r.object_id = ($1->>'id')::bigint AND r.status = 'ondertekend') "
+        "THEN 'keeps the PDF it was signed with' END"
+    ),
     content={
         "cycle_contributionrealisation": "ARRAY[(rec->>'evaluation_id')::bigint]",
         "cycle_yearfigures": (

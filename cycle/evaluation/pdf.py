@@ -1,16 +1,21 @@
-"""The evaluation as a PDF, through the one PDF helper (render_pdf).
+"""The evaluation as a PDF: rendered by the one PDF helper, stored as a file in Django's storage.
 
-An adopted evaluation no longer changes, so its PDF is rendered ahead in the worker
-(cycle.tasks.render_evaluation_pdf, enqueued after commit by evaluation_adopt) and kept in the
-cache under a key of (layout, evaluation, version): a download then reads one cache entry and
-never renders the HTML again. A concept is looked up by content: render_pdf's own cache is keyed
-by the SHA-256 of the HTML, so an unchanged concept is served without WeasyPrint.
+Where it lives: ``Evaluation.pdf``, a file in the default storage (MEDIA_ROOT) whose name ends in
+the content digest of the print HTML (core.stored_pdf). Every process that shares the storage
+(``make run``, gunicorn workers, the Celery worker) finds it, and it outlives the process that
+rendered it (``load_demo`` renders the adopted evaluation ahead).
 
-A PDF that is not in the cache is rendered in the worker, never in the request: the download
-view starts a job (job_start), the page polls job_status, and the download link then finds the
-PDF in the cache. A job is tracked in the cache under (layout, evaluation, version); cache.add
-is its lock, so two clicks enqueue one render. With eager tasks (no REDIS_URL) job_start renders
-in-process and the request serves the PDF at once.
+- Not signed (concept, adopted, up for signing): the file is served only when its name carries
+  the digest of the evaluation as it renders now; after any change of what the PDF shows it is
+  stale, and a new one is rendered.
+- Signed: the download is the signed PDF of its round, rendered once when the last party signed
+  and stored with the round (agreements.signing); it is never rendered again and never changes.
+
+A PDF that is not stored yet is rendered by a task, never in the request: the download view
+starts a job (job_start), the page polls job_status, and the download link then finds the file.
+The job's state is kept in the cache under (layout, evaluation, version); cache.add is its lock,
+so two clicks start one render. With eager tasks (no REDIS_URL) the task runs in a thread of
+this process after the response (core.background), so the page shows its progress the same way.
 """
 
 from __future__ import annotations
@@ -20,14 +25,16 @@ import time
 
 from django.core.cache import cache
 
+from agreements.models import SigningRequest
+from core import background, stored_pdf
 from core import pdf as pdf_helper
-from core.pdf import CACHE_SECONDS, render_pdf
 from cycle.evaluation import selectors
 from cycle.models import Evaluation
 
 TEMPLATE = "cycle/print/evaluation.html"
-# Bump when the print template changes: the pointer key then misses and the PDF is re-rendered.
-LAYOUT_VERSION = "1"
+FOLDER = "pdf/evaluatie"
+# Bump when the job bookkeeping changes (the PDF's own layout is part of its content digest).
+LAYOUT_VERSION = "2"
 
 
 logger = logging.getLogger(__name__)
@@ -45,83 +52,112 @@ class JobState:
     FAILED = "failed"
 
 
-def cache_key(evaluation: Evaluation) -> str:
-    return f"evaluation-pdf:{LAYOUT_VERSION}:{evaluation.pk}:{evaluation.version}"
-
-
 def job_key(evaluation_id: int, version: int) -> str:
     return f"evaluation-pdf-job:{LAYOUT_VERSION}:{evaluation_id}:{version}"
 
 
 def pdf_context(evaluation: Evaluation) -> dict:
     summary = selectors.evaluation_summary(evaluation)
+    # The cover says where signing stands ("open" or "ondertekend"; the signed PDF itself says
+    # so from its own round, see agreements/print/signed.html).
+    signing_state = (
+        SigningRequest.objects.filter(
+            document_type=Evaluation.signing_key,
+            object_id=evaluation.pk,
+            status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
+        )
+        .order_by("-round")
+        .values_list("status", flat=True)
+        .first()
+    )
     return {
         "evaluation": evaluation,
         "summary": summary,
         "framework": summary.framework,
         "comments": list(selectors.comments(evaluation)),
+        "signing_state": signing_state or "",
     }
 
 
-def cached_pdf(evaluation: Evaluation) -> bytes | None:
-    """The rendered-ahead PDF of an adopted evaluation, or None."""
-    if not evaluation.is_adopted:
-        return None
-    return cache.get(cache_key(evaluation))
+def signed_pdf(evaluation: Evaluation) -> bytes | None:
+    """The PDF the parties signed (the latest signed round), or None."""
+    signed = (
+        SigningRequest.objects.filter(
+            document_type=Evaluation.signing_key,
+            object_id=evaluation.pk,
+            status=SigningRequest.Status.SIGNED,
+        )
+        .order_by("-round")
+        .values_list("signed_pdf", flat=True)
+        .first()
+    )
+    return bytes(signed) if signed else None
+
+
+def _stem(evaluation: Evaluation) -> str:
+    return f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.pk}"
 
 
 def lookup(evaluation: Evaluation) -> bytes | None:
-    """The PDF when it is in the cache, without running WeasyPrint; None otherwise.
-
-    Adopted: one cache read (the pointer key). Otherwise the HTML is rendered and its content
-    hash looked up in render_pdf's cache.
-    """
-    pdf = cached_pdf(evaluation)
-    if pdf is not None:
-        return pdf
+    """The PDF when it is stored and current, without running WeasyPrint; None otherwise."""
+    signed = signed_pdf(evaluation)
+    if signed is not None:
+        return signed
+    if not evaluation.pdf:
+        return None  # nothing stored: no need to render the HTML to know
     html = pdf_helper.render_html(TEMPLATE, pdf_context(evaluation))
-    pdf = cache.get(pdf_helper.cache_key(html))
-    if pdf is not None and evaluation.is_adopted:
-        cache.set(cache_key(evaluation), pdf, CACHE_SECONDS)
-    return pdf
+    if not stored_pdf.matches(evaluation.pdf, pdf_helper.content_digest(html)):
+        return None
+    return stored_pdf.read(evaluation.pdf)
 
 
-def evaluation_pdf(evaluation: Evaluation, *, use_cache: bool = True) -> bytes:
-    if use_cache:
-        pdf = cached_pdf(evaluation)
-        if pdf is not None:
-            return pdf
-    pdf = render_pdf(TEMPLATE, pdf_context(evaluation), use_cache=use_cache)
-    if use_cache and evaluation.is_adopted:
-        cache.set(cache_key(evaluation), pdf, CACHE_SECONDS)
-    return pdf
+def evaluation_pdf(evaluation: Evaluation) -> bytes:
+    """The current PDF: the signed one, the stored one, or rendered now and stored."""
+    signed = signed_pdf(evaluation)
+    if signed is not None:
+        return signed
+    html = pdf_helper.render_html(TEMPLATE, pdf_context(evaluation))
+    digest = pdf_helper.content_digest(html)
+    if stored_pdf.matches(evaluation.pdf, digest):
+        data = stored_pdf.read(evaluation.pdf)
+        if data is not None:
+            return data
+    data = pdf_helper.html_to_pdf(html)
+    stored_pdf.store(
+        evaluation, "pdf", folder=FOLDER, stem=_stem(evaluation), digest=digest, data=data
+    )
+    return data
 
 
-def prerender(*, evaluation_id: int) -> int:
-    """Render an adopted evaluation into the cache; nothing for a concept or a missing one."""
-    evaluation = (
+def _load(evaluation_id: int) -> Evaluation | None:
+    return (
         Evaluation.objects.select_related(
             "cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"
         )
         .filter(pk=evaluation_id)
         .first()
     )
+
+
+def prerender(*, evaluation_id: int) -> int:
+    """Render an adopted evaluation ahead into its file; nothing for a concept or a missing one."""
+    evaluation = _load(evaluation_id)
     if evaluation is None or not evaluation.is_adopted:
         return 0
     return len(evaluation_pdf(evaluation))
 
 
-# --- render jobs (the download of a PDF that is not cached yet) ----------------------------
+# --- render jobs (the download of a PDF that is not stored yet) ----------------------------
 
 
 def job_status(evaluation: Evaluation) -> dict | None:
     """The job of this version of the evaluation: {"state": ..., "attempt": n}, or None.
 
-    An adopted evaluation whose PDF is in the cache counts as done (one cache read).
+    Without a job, a stored current PDF (or the signed one) counts as done.
     """
     job = cache.get(job_key(evaluation.pk, evaluation.version))
-    if (job is None or job["state"] != JobState.DONE) and cached_pdf(evaluation) is not None:
-        return {"state": JobState.DONE, "attempt": job["attempt"] if job else 0}
+    if job is None and lookup(evaluation) is not None:
+        return {"state": JobState.DONE, "attempt": 0}
     return job
 
 
@@ -133,11 +169,12 @@ def _set_job(evaluation_id: int, version: int, state: str, attempt: int) -> None
 
 
 def job_start(evaluation: Evaluation) -> dict:
-    """Enqueue the render of a PDF that is not in the cache, at most once; the job's state.
+    """Start the render of a PDF that is not stored yet, at most once; the job's state.
 
     A queued or rendering job is left alone (two clicks, one render). A failed job, or a done
-    one whose PDF is gone (evicted, or a concept whose other data changed), is started again by
-    exactly one caller: the retry of attempt n is claimed with cache.add as well.
+    one whose PDF is stale again (the evaluation's other data changed), is started again by
+    exactly one caller: the retry of attempt n is claimed with cache.add as well. The render
+    runs in the worker, or (eager) in a thread after this request: never in the request.
     """
     from cycle.evaluation.tasks import render_evaluation_pdf
 
@@ -157,28 +194,21 @@ def job_start(evaluation: Evaluation) -> dict:
         if not claimed:
             return cache.get(key) or current or job
     try:
-        render_evaluation_pdf.delay(evaluation.pk, evaluation.version)
+        background.enqueue(render_evaluation_pdf, evaluation.pk, evaluation.version)
     except Exception:
-        # The broker is down, or (eager) the render itself failed: free the job for a retry.
-        logger.exception("Evaluation PDF %s could not be rendered or enqueued", evaluation.pk)
+        # The broker is down: free the job for a retry.
+        logger.exception("Evaluation PDF %s could not be enqueued", evaluation.pk)
         _set_job(evaluation.pk, evaluation.version, JobState.FAILED, job["attempt"])
-    # With eager tasks the render has run by now.
     return cache.get(key) or job
 
 
 def run_job(*, evaluation_id: int, version: int) -> int:
-    """The worker's part of a job: render into the cache and record the outcome (idempotent:
-    a cached PDF is found again without WeasyPrint). The PDF shows the current content, which
-    the download finds by its content hash even if the version has moved on meanwhile."""
+    """The worker's part of a job: render into the file and record the outcome (idempotent: a
+    stored current PDF is found again without WeasyPrint). The PDF shows the current content,
+    which the download finds by its digest even if the version has moved on meanwhile."""
     key = job_key(evaluation_id, version)
     attempt = (cache.get(key) or {}).get("attempt", 1)
-    evaluation = (
-        Evaluation.objects.select_related(
-            "cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"
-        )
-        .filter(pk=evaluation_id)
-        .first()
-    )
+    evaluation = _load(evaluation_id)
     if evaluation is None:
         cache.delete(key)
         return 0

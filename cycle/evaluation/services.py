@@ -301,6 +301,8 @@ def evaluation_comment_add(*, actor: Any, evaluation: Evaluation, text: str) -> 
 def _enqueue_render(evaluation: Evaluation) -> None:
     from cycle.evaluation.tasks import render_evaluation_pdf
 
+    # Adopted by the last signature, the evaluation is downloaded as its signed PDF and the
+    # task finds nothing to render; load_demo's adoption (no signing) is rendered into its file.
     transaction.on_commit(lambda: render_evaluation_pdf.delay(evaluation.pk))
 
 
@@ -310,7 +312,7 @@ def evaluation_adopt(
 ) -> Evaluation:
     """Adopt (vaststellen) the evaluation: frozen from now on. Hook for the signing code, which
     calls it with ``actor=SIGNING`` when every party has signed. Renders the PDF ahead, after
-    commit, so that downloads come from the cache."""
+    commit, so that downloads find it stored (cycle.evaluation.pdf)."""
     evaluation = _lock(evaluation)
     if not rules.can_manage(actor, evaluation.cycle_year):
         raise PermissionDenied(_("Alleen de werkgroep stelt de evaluatie vast."))

@@ -5,7 +5,7 @@ from celery import shared_task
 
 @shared_task(name="cycle.render_evaluation_pdf")
 def render_evaluation_pdf(evaluation_id: int, version: int | None = None) -> int:
-    """Render an evaluation's PDF into the cache (idempotent: a second run finds it cached).
+    """Render an evaluation's PDF into its stored file (idempotent: a second run finds it).
 
     Without a version: rendered ahead when the evaluation is adopted (concepts are skipped).
     With one: a download's job (see cycle.evaluation.pdf.job_start), its progress kept in the

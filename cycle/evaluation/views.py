@@ -265,16 +265,13 @@ def state(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The PDF when it is cached; otherwise a render job and the page that follows it (with
-    eager tasks the job has run in this request and the PDF is served at once)."""
+    """The stored PDF when it is current (or the signed one); otherwise a render job and the
+    page that follows it. The render never runs in this request, with or without a worker."""
     evaluation = rules.get_evaluation_for_user(request.user, pk)
     data = pdfs.lookup(evaluation)
     if data is None:
-        job = pdfs.job_start(evaluation)
-        if job["state"] == pdfs.JobState.DONE:
-            data = pdfs.lookup(evaluation)
-        if data is None:
-            return redirect("cycle:evaluation-pdf-status", pk=evaluation.pk)
+        pdfs.job_start(evaluation)
+        return redirect("cycle:evaluation-pdf-status", pk=evaluation.pk)
     name = f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.state}.pdf"
     return file_response(data, filename=name, content_type=PDF_TYPE)
 

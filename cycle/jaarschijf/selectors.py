@@ -14,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements.formatting import format_number
 from agreements.models import Agreement, Party, Target, Theme
 from agreements.selectors import PARTY_KIND_ORDER
 from cycle.jaarschijf import access as rules
@@ -377,3 +378,43 @@ def target_totals(jaarschijf: Jaarschijf, contributions: list[Contribution]) -> 
         name = contribution.party.name
         total.by_party[name] = total.by_party.get(name, Decimal(0)) + contribution.quantity
     return sorted(totals.values(), key=lambda t: (t.target.agreement_id, t.target.order))
+
+
+# The fields of a contribution that its history compares beside the text, in this order.
+HISTORY_FIELDS = ("quantity", "unit", "planned_quarter", "target_id", "done")
+
+
+def contribution_history_fields(
+    old: dict[str, Any], new: dict[str, Any]
+) -> list[tuple[str, str | None, str | None]]:
+    """(label, before, after) of a contribution's other fields, as people chose them.
+
+    A history entry stores raw values (quarter code, boolean, target id); they are shown the
+    way the form offers them: the field's verbose name, the choice's label, "ja"/"nee", the
+    target's name (both versions' targets in one query) and Dutch numbers.
+    """
+    target_ids = {v.get("target_id") for v in (old, new)} - {None, ""}
+    targets = dict(Target.objects.filter(pk__in=target_ids).values_list("pk", "label"))
+
+    def shown(name: str, value: Any) -> str | None:
+        if value is None or value == "":
+            return None
+        if name == "target_id":
+            return targets.get(int(value), _("(verwijderd doel)"))
+        field = Contribution._meta.get_field(name)
+        if field.choices:
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return _("ja") if value else _("nee")
+        if name == "quantity":
+            return format_number(Decimal(str(value)))
+        return str(value)
+
+    rows = []
+    for name in HISTORY_FIELDS:
+        field = Contribution._meta.get_field(name.removesuffix("_id"))
+        label = str(field.verbose_name)
+        rows.append(
+            (label[:1].upper() + label[1:], shown(name, old.get(name)), shown(name, new.get(name)))
+        )
+    return rows

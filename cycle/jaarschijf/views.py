@@ -442,14 +442,7 @@ def piece_history(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Ht
     old_after, new_after = versions[old].after, versions[new].after
     fields = []
     if piece_type == PieceType.CONTRIBUTION:
-        for key, label in [
-            ("quantity", _("Aantal")),
-            ("unit", _("Eenheid")),
-            ("planned_quarter", _("Gepland")),
-            ("target_id", _("Doel")),
-            ("done", _("Afgerond")),
-        ]:
-            fields.append((label, old_after.get(key), new_after.get(key)))
+        fields = selectors.contribution_history_fields(old_after, new_after)
     context = {
         "jaarschijf": jaarschijf,
         "piece": item,

@@ -57,10 +57,15 @@ class Evaluation(FrozenModel):
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The rendered PDF (cycle.evaluation.pdf), its content digest in the file name; a rendering
+    # of the content, not content itself. A signed evaluation is downloaded as its signed PDF.
+    pdf = models.FileField(_("PDF"), upload_to="pdf/evaluatie/", blank=True, editable=False)
 
     # Frozen while a signing round of it is open and once it is signed (agreements.signing.freeze):
     # nothing changes, except its adoption by the last signature (cycle.evaluation.signing).
     signing_key = "evaluatie"  # SigningRequest.document_type (cycle.evaluation.signing)
+    # The PDF of the (unchanging) content may still be rendered while frozen, never once signed.
+    freeze_lifecycle = frozenset({"pdf"})
     objects = FrozenQuerySet.as_manager()
     freeze_document = "cycle.Evaluation"
     freeze_message = _(
@@ -76,6 +81,18 @@ class Evaluation(FrozenModel):
                 status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
             ).values_list("object_id", flat=True)
         )
+
+    def freeze_allows(self, old: models.Model, changed: set[str]) -> bool:
+        if (
+            "pdf" in changed
+            and SigningRequest.objects.filter(
+                document_type=self.signing_key,
+                object_id=self.pk,
+                status=SigningRequest.Status.SIGNED,
+            ).exists()
+        ):
+            return False
+        return super().freeze_allows(old, changed)
 
     class Meta:
         verbose_name = _("evaluatie")

@@ -1,14 +1,18 @@
-"""The evaluation PDF download: served from the cache at once; otherwise
-rendered by a Celery task while the page shows its progress (cycle.evaluation.pdf jobs)."""
+"""The evaluation PDF download: a stored, current file is served at once; otherwise it is
+rendered by a Celery task (or, with eager tasks, a thread after the response) while the page
+shows its progress (cycle.evaluation.pdf jobs)."""
 
 from __future__ import annotations
 
+import threading
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
+from core import background, stored_pdf
 from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
@@ -20,7 +24,8 @@ FAKE_PDF = b"%PDF-1.7 cached"
 
 
 @pytest.fixture(autouse=True)
-def _clear_cache():
+def _clear_cache(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # every test starts without stored PDFs
     cache.clear()
     yield
     cache.clear()
@@ -47,12 +52,38 @@ def no_worker(settings):
         yield delay
 
 
-def test_cached_concept_is_served_at_once(client, world, evaluation, no_worker):
-    # Keyed by the content hash of the HTML: put a PDF under exactly that key.
+def store(evaluation, data: bytes = FAKE_PDF) -> None:
+    """Put a PDF into the evaluation's file under the digest of its current content."""
     html = evaluation_pdf.pdf_helper.render_html(
         evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
     )
-    cache.set(evaluation_pdf.pdf_helper.cache_key(html), FAKE_PDF)
+    stored_pdf.store(
+        evaluation,
+        "pdf",
+        folder=evaluation_pdf.FOLDER,
+        stem="evaluatie-test",
+        digest=evaluation_pdf.pdf_helper.content_digest(html),
+        data=data,
+    )
+
+
+@pytest.fixture
+def in_thread_now(monkeypatch):
+    """What the eager thread does (core.background), run synchronously when asked to."""
+    started = []
+    monkeypatch.setattr(background, "start_thread", lambda task, args: started.append((task, args)))
+
+    def run() -> None:
+        for task, args in started:
+            task.apply(args=args, throw=True)
+        started.clear()
+
+    run.started = started
+    return run
+
+
+def test_stored_concept_is_served_at_once(client, world, evaluation, no_worker):
+    store(evaluation)
     response = login(client, world).get(pdf_url(evaluation))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -60,27 +91,86 @@ def test_cached_concept_is_served_at_once(client, world, evaluation, no_worker):
     no_worker.assert_not_called()
 
 
-def test_cached_adopted_is_served_at_once(client, world, evaluation, no_worker):
-    evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation)
-    cache.set(evaluation_pdf.cache_key(evaluation), FAKE_PDF)
+def test_stored_adopted_is_served_at_once(client, world, evaluation, no_worker):
+    evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation, render_ahead=False)
+    store(evaluation)
     response = login(client, world, "wethouder").get(pdf_url(evaluation))
     assert response.content == FAKE_PDF
     no_worker.assert_not_called()
 
 
-def test_not_cached_with_eager_tasks_is_rendered_then_served(client, world, evaluation):
+def test_the_stored_pdf_is_a_file_that_outlives_the_cache(client, world, evaluation, no_worker):
+    # Another process (make run after load_demo, a gunicorn worker) has no cache entries.
+    store(evaluation)
+    cache.clear()
+    evaluation.refresh_from_db()
+    assert evaluation.pdf.name.startswith("pdf/evaluatie/evaluatie-test-")
+    assert default_storage.exists(evaluation.pdf.name)
+    assert login(client, world).get(pdf_url(evaluation)).content == FAKE_PDF
+
+
+def test_a_stale_file_is_never_served(client, world, evaluation, no_worker):
+    store(evaluation)
+    evaluation = es.evaluation_update(
+        actor=world.users["werkgroep"],
+        evaluation=evaluation,
+        conclusion="Een nieuwe conclusie",
+        permit_holder_task=evaluation.permit_holder_task,
+    )
+    response = login(client, world).get(pdf_url(evaluation))
+    assert response.status_code == 302
+    assert response["Location"] == status_url(evaluation)
+    no_worker.assert_called_once_with(evaluation.pk, evaluation.version)
+
+
+def test_eager_first_click_shows_progress_and_renders_after_the_response(
+    client, world, evaluation, in_thread_now, django_capture_on_commit_callbacks
+):
     c = login(client, world)
-    response = c.get(pdf_url(evaluation))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
-    job = evaluation_pdf.job_status(evaluation)
-    assert job["state"] == evaluation_pdf.JobState.DONE
-    # The repeat download comes from the cache: WeasyPrint does not run again.
+    with (
+        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = c.get(pdf_url(evaluation))
+        # The click returns the progress page; nothing was rendered in that request.
+        assert response.status_code == 302
+        assert response["Location"] == status_url(evaluation)
+        convert.assert_not_called()
+    page = c.get(status_url(evaluation)).content.decode()
+    assert "In de wachtrij" in page and 'hx-trigger="every 1s"' in page
+
+    # The thread (here: now) renders the PDF into the evaluation's file.
+    in_thread_now()
+    evaluation.refresh_from_db()
+    assert evaluation.pdf and default_storage.exists(evaluation.pdf.name)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "De PDF is klaar." in fragment
+
+    download = c.get(pdf_url(evaluation))
+    assert download.status_code == 200 and download.content.startswith(b"%PDF")
+    # The repeat download is the stored file: WeasyPrint does not run again.
     with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
         again = c.get(pdf_url(evaluation))
     convert.assert_not_called()
-    assert again.content == response.content
+    assert again.content == download.content
+
+
+def test_background_runs_the_task_in_a_thread_after_commit(
+    monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    ran = []
+    monkeypatch.setattr(background, "_run", lambda task, args: ran.append(args))
+    task = mock.Mock()
+    task.name = "t"
+    with django_capture_on_commit_callbacks(execute=True):
+        background.enqueue(task, 1, 2)
+        assert not ran  # not before the commit
+    for thread in threading.enumerate():
+        if thread.name == "eager-t":
+            thread.join(5)
+    assert ran == [(1, 2)]
+    task.delay.assert_not_called()
 
 
 def test_not_cached_shows_progress_and_enqueues_once(client, world, evaluation, no_worker):
@@ -119,7 +209,7 @@ def test_progress_follows_the_worker_to_done(client, world, evaluation, no_worke
     c.get(pdf_url(evaluation))
     (evaluation_id, version), _ = no_worker.call_args
 
-    # What the worker does: rendering, then the PDF in the cache and the job done.
+    # What the worker does: rendering, then the PDF in its file and the job done.
     with (
         mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", return_value=FAKE_PDF),
         mock.patch.object(evaluation_pdf, "_set_job", wraps=evaluation_pdf._set_job) as s,
@@ -197,3 +287,14 @@ def test_outsider_gets_404(client, world, evaluation, no_worker, django_user_mod
 def test_anonymous_is_sent_to_login(client, evaluation):
     response = client.get(status_url(evaluation))
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_cover_shows_state_date_and_signing_not_the_internal_version(evaluation):
+    evaluation.version = 194
+    html = evaluation_pdf.pdf_helper.render_html(
+        evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
+    )
+    cover = html[html.index('class="pdf-cover"') : html.index("</section>")]
+    assert "194" not in cover and "versie" not in cover.lower()
+    assert "Concept" in cover and "gestart op" in cover
+    assert "Ondertekening" in cover and "nog niet ter ondertekening aangeboden" in cover

@@ -443,3 +443,28 @@ def test_the_evaluation_is_signed_before_its_adopted_milestone(world, evaluation
     # "Evaluatie vastgesteld", vóór 1 april of the cycle year (the start page and the signing
     # page show it).
     assert EvaluationSignable.deadlines([evaluation.pk]) == {evaluation.pk: dt.date(2026, 4, 1)}
+
+
+# --- the evaluation's PDF once signed -------------------------------------------------------
+
+
+def test_a_signed_evaluation_downloads_as_its_signed_pdf(world, filled, signed, client):
+    client.force_login(world.users["huurders"])
+    response = client.get(reverse("cycle:evaluation-pdf", args=[filled.pk]))
+    assert response.status_code == 200
+    assert response.content == bytes(signed.signed_pdf)
+
+
+def test_the_stored_pdf_of_a_signed_evaluation_never_changes(world, filled, signed):
+    evaluation = _fresh(filled)
+    evaluation.pdf = "pdf/evaluatie/anders-0123.pdf"
+    with pytest.raises(SignedDocumentError):
+        evaluation.save(update_fields=["pdf"])
+
+
+def test_the_pdf_may_be_stored_while_up_for_signing(world, filled):
+    put_up(world, filled)
+    evaluation = _fresh(filled)
+    evaluation.pdf = "pdf/evaluatie/evaluatie-0123.pdf"
+    evaluation.save(update_fields=["pdf"])
+    assert _fresh(filled).pdf.name == "pdf/evaluatie/evaluatie-0123.pdf"

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -179,27 +180,33 @@ def test_years_page_has_accessible_charts(client, world, evaluation):
 
 
 def test_pdf_download(client, world, evaluation):
-    response = client_for(client, world, "huurders").get(
-        reverse("cycle:evaluation-pdf", args=[evaluation.pk])
-    )
+    c = client_for(client, world, "huurders")
+    url = reverse("cycle:evaluation-pdf", args=[evaluation.pk])
+    # Not rendered yet: the click shows the progress page, the render runs after it.
+    response = c.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cycle:evaluation-pdf-status", args=[evaluation.pk])
+    evaluation_pdf.evaluation_pdf(evaluation)
+    response = c.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 
 
-def test_adopted_pdf_is_rendered_ahead_and_served_from_cache(
-    client, world, evaluation, django_capture_on_commit_callbacks, django_assert_max_num_queries
+def test_adopted_pdf_is_rendered_ahead_into_a_file_and_served_from_it(
+    client, world, evaluation, django_capture_on_commit_callbacks
 ):
     cache.clear()
     with django_capture_on_commit_callbacks(execute=True):
         evaluation = es.evaluation_adopt(actor=DEMO_LOADER, evaluation=evaluation)
-    stored = cache.get(evaluation_pdf.cache_key(evaluation))
-    assert stored and stored.startswith(b"%PDF")
+    evaluation.refresh_from_db()
+    stored = evaluation.pdf.read()
+    assert stored.startswith(b"%PDF")
+    cache.clear()  # another process: nothing in its cache, the file is in the storage
     c = client_for(client, world, "wethouder")
-    # Session, user, membership and the evaluation (+ the test client's session save in a
-    # savepoint); no summary queries, no rendering.
-    with django_assert_max_num_queries(7):
+    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
         response = c.get(reverse("cycle:evaluation-pdf", args=[evaluation.pk]))
+    convert.assert_not_called()
     assert response.content == stored
 
 

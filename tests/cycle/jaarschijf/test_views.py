@@ -223,3 +223,32 @@ def test_exports(world, jaarschijf):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = client.get(reverse("cycle:jaarschijf-xlsx", args=[jaarschijf.pk]))
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+
+
+def test_piece_history_shows_the_labels_people_chose(world, jaarschijf):
+    from cycle.jaarschijf import services as js
+
+    piece = contribution_of(jaarschijf, "heemwonen")
+    target = world.agreement.targets.first()
+    before = (piece.planned_quarter, piece.done)
+    js.contribution_update(
+        actor=world.users["werkgroep"],
+        contribution_id=piece.pk,
+        expected_version=piece.version,
+        data=js.ContributionInput(
+            text=piece.text,
+            quantity="1250",
+            unit=piece.unit,
+            planned_quarter="q2",
+            target_id=target.pk,
+            done=True,
+        ),
+    )
+    url = reverse("cycle:jaarschijf-piece-history", args=[jaarschijf.pk, "bijdrage", piece.pk])
+    html = _client(world, "werkgroep").get(url).content.decode()
+    table = html[html.index("Overige velden") : html.index("Alle versies")]
+    assert "2e kwartaal" in table and ">q2<" not in table
+    assert ">ja<" in table and "True" not in table and "False" not in table
+    assert target.label in table and f">{target.pk}<" not in table
+    assert "1.250" in table
+    assert before != ("q2", True)
