@@ -94,7 +94,7 @@ test: $(VENV)/.installed-test  ## The whole test suite (lint, migrations check, 
 	env -u DEBUG DATABASE_URL=sqlite://:memory: DJANGO_SETTINGS_MODULE=kerkrade_pa.settings_test \
 	  $(PY) manage.py makemigrations --check --dry-run || failed="$$failed makemigrations"; \
 	echo "==> pytest $(PYTEST_ARGS)"; \
-	rc=0; env -u DEBUG $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; env -u DEBUG bash scripts/run_pytest.sh $(PY) $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then failed="$$failed pytest(exit-5:no-tests-collected)"; \
 	elif [ $$rc -ne 0 ]; then failed="$$failed pytest(exit-$$rc)"; fi; \
 	echo "==> database $$db; Celery $$tasks"; \

@@ -30,3 +30,10 @@ CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-media-"))
 # WhiteNoise warns about a missing STATIC_ROOT on every request; tests never collect static.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-static-"))
+# `make test` runs the browser journeys in a second pytest process beside the rest
+# (scripts/run_pytest.sh); on PostgreSQL each process needs its own test database.
+if os.environ.get("PA_TEST_DB_SUFFIX") and DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    _default = DATABASES["default"]  # noqa: F405
+    _default.setdefault("TEST", {})["NAME"] = (
+        f"test_{_default['NAME']}_{os.environ['PA_TEST_DB_SUFFIX']}"
+    )

@@ -113,7 +113,9 @@ def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
     data = signed.read_bytes()
     assert data == bytes(request.signed_pdf)
 
-    page.get_by_role("link", name="Ondertekening", exact=True).click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Ondertekening", exact=True
+    ).click()
     page.get_by_role("link", name="Controleer een ondertekende PDF", exact=True).click()
     accessible(page, "verify page")
     page.get_by_label("PDF-bestand").set_input_files(str(signed))
