@@ -269,10 +269,10 @@ def bid_update_apply(
     contribution needs ``choice`` TAKE_BID or KEEP_OWN. Applying what was already applied
     (a double submit) changes nothing.
     """
-    jaarschijf = services._lock_state(jaarschijf.pk)
+    jaarschijf = services.lock_state(jaarschijf.pk)
     if not rules.is_working_group(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep werkt de jaarschijf bij uit het bod."))
-    services._check_editable(jaarschijf)
+    services.check_editable(jaarschijf)
     if choice not in {"", TAKE_BID, KEEP_OWN}:
         raise ValidationError(_("Kies wat er met de bijdrage gebeurt."))
     bid = (
@@ -339,7 +339,7 @@ def _add(actor: Any, jaarschijf: Jaarschijf, bid: Bid, line: BidLine) -> BidAppl
         )
         return BidApplied(contribution=piece, changed=False)
     snapshot = services.contribution_snapshot(piece)
-    services._record(
+    services.record_change(
         jaarschijf.pk, PieceType.CONTRIBUTION, piece.pk, 1, "create", actor, None, snapshot
     )
     audit_log(
@@ -372,7 +372,7 @@ def _update(
         )
     piece.refresh_from_db()
     action = "bid_keep" if keep_own else "bid_update"
-    services._record(
+    services.record_change(
         jaarschijf.pk,
         PieceType.CONTRIBUTION,
         piece.pk,

@@ -98,7 +98,7 @@ def text_snapshot(piece: JaarschijfText) -> dict:
     return {"text": piece.text}
 
 
-def _record(
+def record_change(
     jaarschijf_id: int,
     piece_type: str,
     piece_id: int,
@@ -108,6 +108,7 @@ def _record(
     before: dict | None,
     after: dict,
 ) -> JaarschijfChange:
+    """One entry of a piece's history (also written by bid_updates)."""
     return JaarschijfChange.objects.create(
         jaarschijf_id=jaarschijf_id,
         piece_type=piece_type,
@@ -120,7 +121,7 @@ def _record(
     )
 
 
-def _lock_state(jaarschijf_id: int) -> Jaarschijf:
+def lock_state(jaarschijf_id: int) -> Jaarschijf:
     """Read the jaarschijf's state under a shared row lock (PostgreSQL: FOR SHARE).
 
     Many edits hold it at once; a state change (FOR UPDATE) waits for edits in flight and edits
@@ -135,7 +136,8 @@ def _lock_state(jaarschijf_id: int) -> Jaarschijf:
     return Jaarschijf.objects.select_related("cycle_year__framework").get(pk=jaarschijf_id)
 
 
-def _check_editable(jaarschijf: Jaarschijf) -> None:
+def check_editable(jaarschijf: Jaarschijf) -> None:
+    """Refuse any edit unless the jaarschijf is concept or definitief concept."""
     if jaarschijf.state not in EDITABLE_STATES:
         raise ValidationError(
             _("De jaarschijf is %(state)s: er kan niets meer worden gewijzigd.")
@@ -397,8 +399,8 @@ def contribution_add(
     agreement: Agreement | None,
     data: ContributionInput,
 ) -> Contribution:
-    jaarschijf = _lock_state(jaarschijf.pk)
-    _check_editable(jaarschijf)
+    jaarschijf = lock_state(jaarschijf.pk)
+    check_editable(jaarschijf)
     if not rules.can_edit_party(actor, jaarschijf, party.pk):
         raise PermissionDenied(_("U mag geen bijdrage van deze partij toevoegen."))
     if party.pk not in framework_party_ids(jaarschijf.cycle_year.framework):
@@ -418,7 +420,9 @@ def contribution_add(
         updated_by=person(actor),
         **_contribution_values(clean),
     )
-    _record(jaarschijf.pk, PieceType.CONTRIBUTION, contribution.pk, 1, "create", actor, None, clean)
+    record_change(
+        jaarschijf.pk, PieceType.CONTRIBUTION, contribution.pk, 1, "create", actor, None, clean
+    )
     return contribution
 
 
@@ -450,9 +454,9 @@ def contribution_update(
 ) -> Contribution:
     """Save a contribution based on ``expected_version``; EditConflict when it is stale."""
     contribution = Contribution.objects.get(pk=contribution_id)
-    jaarschijf = _lock_state(contribution.jaarschijf_id)
+    jaarschijf = lock_state(contribution.jaarschijf_id)
     contribution.jaarschijf = jaarschijf
-    _check_editable(jaarschijf)
+    check_editable(jaarschijf)
     if not rules.can_edit_contribution(actor, contribution):
         raise PermissionDenied(_("U mag deze bijdrage niet wijzigen."))
     clean = _clean_contribution(data, contribution.agreement_id)
@@ -469,7 +473,7 @@ def contribution_update(
     )
     if updated != 1:
         raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
-    _record(
+    record_change(
         jaarschijf.pk,
         PieceType.CONTRIBUTION,
         contribution.pk,
@@ -488,8 +492,8 @@ def jaarschijf_text_update(
     *, actor: Any, text_id: int, expected_version: int, text: str, action: str = "update"
 ) -> JaarschijfText:
     piece = JaarschijfText.objects.get(pk=text_id)
-    jaarschijf = _lock_state(piece.jaarschijf_id)
-    _check_editable(jaarschijf)
+    jaarschijf = lock_state(piece.jaarschijf_id)
+    check_editable(jaarschijf)
     if not rules.can_edit_texts(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep wijzigt de gezamenlijke teksten."))
     clean = {"text": (text or "").replace("\r\n", "\n").strip()}
@@ -506,7 +510,7 @@ def jaarschijf_text_update(
     )
     if updated != 1:
         raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
-    _record(
+    record_change(
         jaarschijf.pk, PieceType.TEXT, piece.pk, expected_version + 1, action, actor, before, clean
     )
     piece.refresh_from_db()
@@ -556,7 +560,7 @@ def _set_state(
     jaarschijf.version += 1
     jaarschijf.state_changed_at = timezone.now()
     jaarschijf.save(update_fields=["state", "version", "state_changed_at", "signing_round"])
-    _record(
+    record_change(
         jaarschijf.pk,
         PieceType.JAARSCHIJF,
         jaarschijf.pk,

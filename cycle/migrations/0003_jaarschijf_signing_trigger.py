@@ -10,7 +10,7 @@
   changed or deleted, not even through raw SQL.
 
 The SQL lives here rather than in a module so that this migration keeps doing what it did.
-On SQLite it does nothing: the services refuse the edits (jaarschijf_services._check_editable).
+On SQLite it does nothing: the services refuse the edits (jaarschijf services.check_editable).
 """
 
 from django.db import migrations

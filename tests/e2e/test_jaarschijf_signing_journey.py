@@ -17,7 +17,8 @@ import re
 
 from agreements.models import Membership, SigningRequest
 from cycle.models import Jaarschijf
-from tests.e2e.demo_accounts import DEMO_PASSWORD, SIGNATORIES
+from tests.e2e.demo_accounts import SIGNATORIES
+from tests.e2e.signing import sign
 
 try:
     from playwright.sync_api import expect
@@ -61,17 +62,7 @@ def _sign(page, accessible, *, title: str, first: bool) -> None:
     expect(page.locator(".pa-signing-deadline")).to_contain_text(DEADLINE)
     if first:
         accessible(page, "signing page with its deadline")
-        page.get_by_label("Ik heb het document gelezen").check()
-        page.get_by_label("Uw wachtwoord").fill("verkeerd")
-        page.get_by_role("button", name="Onderteken").click()
-        expect(page.get_by_text("Het wachtwoord klopt niet").first).to_be_visible()
-        accessible(page, "signing page, wrong password")
-    page.get_by_label("Ik heb het document gelezen").check()
-    page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
-    # The last signature renders and stores the signed PDF: allow it the time.
-    page.get_by_role("button", name="Onderteken").click(timeout=120_000)
-    page.wait_for_load_state("domcontentloaded", timeout=120_000)
-    expect(page.get_by_text("U hebt getekend.")).to_be_visible(timeout=120_000)
+    sign(page, accessible, try_wrong_password=first)
     if first:
         accessible(page, "signing page after signing")
 

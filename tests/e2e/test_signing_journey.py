@@ -1,6 +1,8 @@
 """The whole signing round in a browser: werkgroep puts the framework up for signing, every
 party's signatory signs with their password again, the signed PDF downloads, and the verify page
-recognises it and not a copy with one byte changed. axe-core on every signing page.
+recognises it and not a copy with one byte changed. The working group reaches the signing page
+from the start page through the framework; each signatory through "Voor u ter ondertekening".
+axe-core on every signing page.
 
 The demo framework has six parties and every party must sign, so the demo accounts include a
 signatory for the second tenant organisation (`huurders-wonenzuid-voorzitter`).
@@ -9,7 +11,8 @@ signatory for the second tenant organisation (`huurders-wonenzuid-voorzitter`).
 from __future__ import annotations
 
 from agreements.models import Framework, SigningRequest
-from tests.e2e.demo_accounts import DEMO_FRAMEWORK_SLUG, DEMO_PASSWORD, SIGNATORIES
+from tests.e2e.demo_accounts import DEMO_FRAMEWORK_SLUG, SIGNATORIES
+from tests.e2e.signing import sign
 
 try:
     from playwright.sync_api import expect
@@ -27,29 +30,21 @@ def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
     url = f"/kaders/ondertekening/kader/{framework.pk}/"
 
     log_in(page, "werkgroep")
-    page.goto(url)
+    page.get_by_role("main").get_by_role("link", name=framework.title, exact=True).first.click()
+    page.get_by_role("main").get_by_role("link", name="Ondertekening", exact=True).click()
+    assert page.url.endswith(url)
     accessible(page, "signing page before put-up")
     page.get_by_role("button", name="Ter ondertekening aanbieden").click()
     expect(page.get_by_text("Het document is ter ondertekening aangeboden.")).to_be_visible()
     accessible(page, "signing page, round open")
+    title = SigningRequest.objects.get(document_type="kader", object_id=framework.pk).title
 
     for number, username in enumerate(SIGNATORIES, start=1):
         _switch_user(page, log_in, username)
-        page.goto(url)
+        page.get_by_role("link", name=f"Voor u ter ondertekening: {title}", exact=True).click()
         if number == 1:
             accessible(page, "signing page for a signatory")
-            # A wrong password signs nothing and says so in Dutch.
-            page.get_by_label("Ik heb het document gelezen").check()
-            page.get_by_label("Uw wachtwoord").fill("verkeerd")
-            page.get_by_role("button", name="Onderteken").click()
-            expect(page.get_by_text("Het wachtwoord klopt niet").first).to_be_visible()
-            accessible(page, "signing page with a password error")
-        page.get_by_label("Ik heb het document gelezen").check()
-        page.get_by_label("Uw wachtwoord").fill(DEMO_PASSWORD)
-        # The last signature renders and stores the signed PDF: allow it the time.
-        page.get_by_role("button", name="Onderteken").click(timeout=120_000)
-        page.wait_for_load_state("domcontentloaded", timeout=120_000)
-        expect(page.get_by_text("U hebt getekend.")).to_be_visible(timeout=120_000)
+        sign(page, accessible, try_wrong_password=number == 1)
 
     request = SigningRequest.objects.get(document_type="kader", object_id=framework.pk)
     assert request.status == SigningRequest.Status.SIGNED
