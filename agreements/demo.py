@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import base64
 import tomllib
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+
 from agreements import services
-from agreements.models import Party
+from agreements.models import Membership, Party
+from agreements.twofactor.services import demo_device_ensure
 from core.actors import DEMO_LOADER
 
 DEMO_PASSWORD = "kerkrade-demo"  # noqa: S105 - documented demo password, created only by load_demo
+# The published TOTP secret of every demo signatory and the demo admin (README, "Demo accounts").
+# Anyone can compute its codes: load_demo only, never on a portal with real accounts.
+DEMO_TOTP_SECRET = "NNSXE23SMFSGKLLEMVWW6LLUN52HAIJB"  # noqa: S105 - published demo secret
 
 
 def _read(path: Path) -> dict:
@@ -47,4 +54,22 @@ def load(fixtures_dir: Path) -> list[str]:
             is_superuser=row.get("is_superuser", False),
         )
     report.append(f"{len(accounts)} demo-accounts (wachtwoord {DEMO_PASSWORD})")
+    report.append(_demo_devices(accounts))
     return report
+
+
+def _demo_devices(accounts: list[dict]) -> str:
+    """Demo signatories and the demo admin get an authenticator with the published secret."""
+    names = [
+        row["username"]
+        for row in accounts
+        if row.get("role") == Membership.Role.SIGNATORY or row.get("is_superuser")
+    ]
+    seed = base64.b32decode(DEMO_TOTP_SECRET)
+    for user in get_user_model().objects.filter(username__in=names):
+        demo_device_ensure(user=user, seed=seed)
+    return (
+        f"tweestapsverificatie voor {len(names)} demo-ondertekenaars en admin: "
+        f"demosleutel {DEMO_TOTP_SECRET} (zet hem in een authenticator-app, of: "
+        f"python manage.py demo_totp <gebruikersnaam>)"
+    )

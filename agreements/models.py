@@ -533,7 +533,16 @@ class Signature(models.Model):
     """A party's signature on one round of a document; written once, never changed."""
 
     class Method(models.TextChoices):
+        # Signatures from before two-step verification.
         PASSWORD = "wachtwoord", _("in het portaal, bevestigd met het wachtwoord")
+        PASSWORD_TOTP = "wachtwoord+totp", _(
+            "in het portaal, bevestigd met het wachtwoord en een code uit de authenticator-app "
+            "(tweestapsverificatie)"
+        )
+        PASSWORD_RECOVERY = "wachtwoord+herstelcode", _(
+            "in het portaal, bevestigd met het wachtwoord en een herstelcode "
+            "(tweestapsverificatie)"
+        )
 
     request = models.ForeignKey(
         SigningRequest,
@@ -557,8 +566,11 @@ class Signature(models.Model):
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=500, blank=True)
     method = models.CharField(
-        _("methode"), max_length=20, choices=Method.choices, default=Method.PASSWORD
+        _("methode"), max_length=30, choices=Method.choices, default=Method.PASSWORD
     )
+    # The decision the signatory signs under (mandaat), as they recorded it; both optional.
+    mandate = models.CharField(_("besluit (mandaat)"), max_length=300, blank=True)
+    mandate_date = models.DateField(_("datum van het besluit"), null=True, blank=True)
     content_hash = models.CharField(_("SHA-256 van de inhoud"), max_length=64)
     round = models.PositiveIntegerField(_("ronde"))
 
@@ -586,6 +598,25 @@ class Signature(models.Model):
         from agreements.signing.freeze import SignedDocumentError
 
         raise SignedDocumentError(str(_("Een handtekening kan niet worden verwijderd.")))
+
+    @property
+    def role_label(self) -> str:
+        return str(Membership.Role(self.role).label) if self.role in Membership.Role else self.role
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.method != self.Method.PASSWORD
+
+    @property
+    def method_short(self) -> str:
+        """The method in a few words, for lists (get_method_display is the full sentence)."""
+        return str(
+            {
+                self.Method.PASSWORD: _("wachtwoord"),
+                self.Method.PASSWORD_TOTP: _("wachtwoord en code uit de app"),
+                self.Method.PASSWORD_RECOVERY: _("wachtwoord en herstelcode"),
+            }.get(self.method, self.method)
+        )
 
 
 class Addendum(FrozenModel):

@@ -39,11 +39,13 @@ INSTALLED_APPS = [
     "template_partials",
     "axes",
     "csp",
+    "django_otp",
     "kerkrade_pa",
     "core",
     "agreements",
     "housing_stock",
     "cycle",
+    "agreements.twofactor",
 ]
 
 MIDDLEWARE = [
@@ -54,8 +56,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the code step (django-otp)?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # With REQUIRE_2FA_LOGIN: signatories and administrators pass the code step first.
+    "agreements.twofactor.middleware.LoginSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -148,6 +154,21 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+
+# Two-step verification (agreements.twofactor). Signing always asks for a code from the
+# authenticator app; REQUIRE_2FA_LOGIN also asks signatories and administrators at every login.
+REQUIRE_2FA_LOGIN = env_bool("REQUIRE_2FA_LOGIN", default=False)
+# Wrong passwords or codes at signing (and wrong codes at the login's code step): after this many
+# within the lock-out time, that person is locked out of it for the lock-out time.
+SECOND_FACTOR_FAILURE_LIMIT = env_int("SECOND_FACTOR_FAILURE_LIMIT", 5)
+SECOND_FACTOR_LOCKOUT_MINUTES = env_int("SECOND_FACTOR_LOCKOUT_MINUTES", 15)
+# Fernet keys that encrypt the TOTP seeds at rest (comma-separated: the first encrypts, all
+# decrypt, for rotation). No default outside DEBUG: production must fail loudly without one.
+TOTP_ENCRYPTION_KEYS = env_list("TOTP_ENCRYPTION_KEY", [])
+if not TOTP_ENCRYPTION_KEYS:
+    env_str("TOTP_ENCRYPTION_KEY", required=not DEBUG)
+    # base64 of "dev-only-totp-key-not-a-secret!!"
+    TOTP_ENCRYPTION_KEYS = ["ZGV2LW9ubHktdG90cC1rZXktbm90LWEtc2VjcmV0ISE="]
 
 # Idle timeout: the session expires after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60

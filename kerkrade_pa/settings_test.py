@@ -12,6 +12,7 @@ os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault(
     "SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123"
 )
+os.environ.setdefault("TOTP_ENCRYPTION_KEY", "dGVzdC1vbmx5LXRvdHAta2V5LW5vdC1hLXNlY3JldCE=")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 

@@ -24,6 +24,7 @@ urlpatterns = [
         ),
         name="password_reset",
     ),
+    path("accounts/tweestapsverificatie/", include("agreements.twofactor.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

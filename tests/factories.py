@@ -206,3 +206,28 @@ def framework_with_content(
                     parties=[parties[a % len(parties)]] if t % 2 else [],
                 )
     return framework
+
+
+TEST_TOTP_SEED = b"test-totp-seed-20byt"
+
+
+def otp_code(user) -> str:
+    """A valid code of the user's authenticator right now, as their app would show it.
+
+    Gives the user a confirmed device (test seed) when they have none; the demo accounts keep
+    load_demo's. Each call stands for a fresh 30-second window: the device's record of the last
+    accepted code is cleared, so a test may sign more than once in the same half minute (that
+    a code is accepted only once is tested in tests/agreements/twofactor).
+    """
+    from django_otp.oath import TOTP
+
+    from agreements.twofactor.models import AuthenticatorDevice
+
+    device = AuthenticatorDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        AuthenticatorDevice.objects.filter(user=user).delete()
+        device = AuthenticatorDevice(user=user, name="Test-app", confirmed=True)
+        device.seed = TEST_TOTP_SEED
+        device.save()
+    AuthenticatorDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{TOTP(device.seed).token():06d}"

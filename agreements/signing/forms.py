@@ -19,6 +19,36 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         strip=False,
     )
+    otp_code = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        help_text=_(
+            "De 6 cijfers die de app nu toont. Telefoon niet bij de hand? Typ een van uw "
+            "herstelcodes; die is daarna gebruikt."
+        ),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
+    )
+    mandate = forms.CharField(
+        label=_("Besluit waaronder u tekent (niet verplicht)"),
+        help_text=_(
+            "Bijvoorbeeld: Collegebesluit nr. 2026/123, of: Besluit raad van commissarissen. "
+            "Het staat bij uw handtekening en in de verantwoording van de PDF."
+        ),
+        max_length=300,
+        required=False,
+    )
+    mandate_date = forms.DateField(
+        label=_("Datum van het besluit (niet verplicht)"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mandate_date") and not cleaned.get("mandate"):
+            self.add_error("mandate", _("Noem het besluit bij deze datum."))
+        return cleaned
 
 
 class DeclineForm(forms.Form):

@@ -3,7 +3,8 @@
 Who may do what:
 - put up for signing: a working-group member of one of the document's parties;
 - sign or decline: a signatory (Membership.role == signatory) of a party that must sign, once
-  per party per round, re-entering their password at the moment of signing.
+  per party per round, with two factors at the moment of signing: their password and a code
+  from their authenticator app (agreements.twofactor). Wrong ones are throttled (core.throttle).
 
 Every party of the document must sign. A round cannot start while a party has no signatory
 account in the portal (it would never finish); the error names the parties concerned.
@@ -12,6 +13,8 @@ account in the portal (it would never finish); the error names the parties conce
 from __future__ import annotations
 
 import logging
+import math
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -27,9 +30,11 @@ from agreements.access import user_membership
 from agreements.canonical import sha256
 from agreements.models import Membership, Party, Signature, SigningRequest
 from agreements.signing.registry import Signable, load_signable
+from agreements.twofactor import services as twofactor
 from core.actors import person
 from core.audit import audit_log
 from core.pdf import render_pdf
+from core.throttle import failure_record, locked_until
 
 logger = logging.getLogger(__name__)
 
@@ -166,16 +171,88 @@ def _signing_membership(*, signing_request: SigningRequest, user: Any) -> Member
     return membership
 
 
-@transaction.atomic
+SIGNING_THROTTLE = "signing"  # audit actions signing_failed / signing_locked (core.throttle)
+
+
+class SigningLocked(SigningError):
+    """Too many wrong passwords or codes: this person cannot sign for a while."""
+
+
+class _WrongFactor(SigningError):
+    """A wrong password or code: rolls the attempt back, then counts it (signature_add)."""
+
+    def __init__(self, message: str, *, field: str, signable: Signable, round: int, reason: str):
+        super().__init__(message, field=field)
+        self.signable = signable
+        self.round = round
+        self.reason = reason
+
+
+def _locked_message(until: Any) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return _("Te veel onjuiste pogingen. U kunt over %(minutes)s minuten opnieuw tekenen.") % {
+        "minutes": minutes
+    }
+
+
 def signature_add(
     *,
     signing_request: SigningRequest,
     user: Any,
     password: str,
+    otp_code: str,
+    mandate: str = "",
+    mandate_date: date | None = None,
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Signature:
-    """The user's party signs this round; the last signature completes it (see _complete)."""
+    """The user's party signs this round with two factors: the password and a code from the
+    authenticator app (or a recovery code, used up). The last signature completes the round.
+
+    ``mandate`` (and ``mandate_date``) record the decision the signatory signs under. A wrong
+    password or code signs nothing and is written to the audit trail; after
+    SECOND_FACTOR_FAILURE_LIMIT of them the person is locked out of signing for
+    SECOND_FACTOR_LOCKOUT_MINUTES, even with the right password (SigningLocked).
+    """
+    try:
+        return _signature_add(
+            signing_request=signing_request,
+            user=user,
+            password=password,
+            otp_code=otp_code,
+            mandate=(mandate or "").strip()[:300],
+            mandate_date=mandate_date,
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+    except _WrongFactor as wrong:
+        # The attempt rolled back; its failure is recorded on its own, and may lock signing.
+        until = failure_record(
+            user=user,
+            scope=SIGNING_THROTTLE,
+            object_type=wrong.signable.key,
+            object_id=wrong.signable.pk,
+            round=wrong.round,
+            reason=wrong.reason,
+            ip_address=ip_address,
+        )
+        if until is not None:
+            raise SigningLocked(_locked_message(until)) from None
+        raise SigningError(str(wrong), field=wrong.field) from None
+
+
+@transaction.atomic
+def _signature_add(
+    *,
+    signing_request: SigningRequest,
+    user: Any,
+    password: str,
+    otp_code: str,
+    mandate: str,
+    mandate_date: date | None,
+    ip_address: str | None,
+    user_agent: str,
+) -> Signature:
     membership = _signing_membership(signing_request=signing_request, user=user)
     signable = signing_request_signable(signing_request)
     _lock(signable)
@@ -184,9 +261,30 @@ def signature_add(
         raise SigningError(
             _("Deze ondertekenronde is afgesloten; er kan niet meer worden getekend.")
         )
+    until = locked_until(user=user, scope=SIGNING_THROTTLE)
+    if until is not None:
+        raise SigningLocked(_locked_message(until))
     if not password or not user.check_password(password):
+        raise _WrongFactor(
+            _("Het wachtwoord klopt niet. Er is niets ondertekend."),
+            field="password",
+            signable=signable,
+            round=signing_request.round,
+            reason="password",
+        )
+    if not twofactor.has_device(user):
         raise SigningError(
-            _("Het wachtwoord klopt niet. Er is niets ondertekend."), field="password"
+            _("Stel eerst tweestapsverificatie in; daarna kunt u tekenen."), field="otp_code"
+        )
+    second_factor = twofactor.code_check(user=user, code=otp_code)
+    if second_factor is None:
+        raise _WrongFactor(
+            _("%(why)s Er is niets ondertekend.")
+            % {"why": twofactor.wrong_code_message(user=user, code=otp_code)},
+            field="otp_code",
+            signable=signable,
+            round=signing_request.round,
+            reason="code",
         )
     if signing_request.signatures.filter(party_id=membership.party_id).exists():
         raise SigningError(
@@ -197,6 +295,11 @@ def signature_add(
         raise SigningError(
             _("Het document is gewijzigd sinds het ter ondertekening werd aangeboden.")
         )
+    method = (
+        Signature.Method.PASSWORD_TOTP
+        if second_factor == twofactor.Method.TOTP
+        else Signature.Method.PASSWORD_RECOVERY
+    )
     signature = Signature.objects.create(
         request=signing_request,
         party=membership.party,
@@ -207,6 +310,9 @@ def signature_add(
         signed_at=timezone.now(),
         ip_address=ip_address or None,
         user_agent=(user_agent or "")[:500],
+        method=method,
+        mandate=mandate,
+        mandate_date=mandate_date,
         content_hash=signing_request.content_hash,
         round=signing_request.round,
     )
@@ -218,6 +324,9 @@ def signature_add(
         round=signing_request.round,
         party=membership.party.slug,
         content_hash=signing_request.content_hash,
+        method=method,
+        mandate=mandate,
+        mandate_date=mandate_date.isoformat() if mandate_date else None,
     )
     signed = set(signing_request.signatures.values_list("party_id", flat=True))
     if signed >= set(signing_request.parties.values_list("pk", flat=True)):

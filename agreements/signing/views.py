@@ -18,6 +18,7 @@ from agreements.signing import selectors as sel
 from agreements.signing import services
 from agreements.signing.forms import DeclineForm, SignForm, VerifyForm
 from agreements.signing.registry import Signable, get_signable_for_user
+from agreements.twofactor.services import has_device
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, file_response
 
@@ -64,6 +65,8 @@ def _document_context(request: HttpRequest, signable: Signable, **extra) -> dict
         "statuses": sel.party_statuses(current) if current else [],
         "history": history,
         "may_sign": may_sign,
+        # A signatory without an authenticator app sets one up before the sign form shows.
+        "needs_two_factor": may_sign and not has_device(request.user),
         "may_put_up": signable.can_be_put_up_by(request.user) and signable.can_put_up(),
         "sign_form": extra.pop("sign_form", None) or (SignForm() if may_sign else None),
         "decline_form": extra.pop("decline_form", None) or (DeclineForm() if may_sign else None),
@@ -121,6 +124,9 @@ def sign(request: HttpRequest, document_type: str, pk: int, round: int) -> HttpR
                 signing_request=signing_request,
                 user=request.user,
                 password=form.cleaned_data["password"],
+                otp_code=form.cleaned_data["otp_code"],
+                mandate=form.cleaned_data["mandate"],
+                mandate_date=form.cleaned_data["mandate_date"],
                 ip_address=_client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
             )

@@ -11,6 +11,7 @@ from cycle import reminders as reminders
 from cycle import services, tasks
 from cycle.models import Milestone, ReminderSent
 from cycle.reminders import reminder_step
+from tests.factories import otp_code
 
 # The bid milestone is "vóór 1 juli 2025"; 31 May is 31 days before, 1 June is 30 days before.
 
@@ -228,7 +229,10 @@ def up_for_signing(world, settings):
     )
     request = signing_put_up(signable=JaarschijfSignable(jaarschijf), user=wg)
     signature_add(
-        signing_request=request, user=world.users["heemwonen-bestuur"], password="kerkrade-demo"
+        signing_request=request,
+        user=world.users["heemwonen-bestuur"],
+        password="kerkrade-demo",
+        otp_code=otp_code(world.users["heemwonen-bestuur"]),
     )
     mail.outbox.clear()
     return request
@@ -287,6 +291,7 @@ def test_a_party_that_signs_gets_no_further_reminder(world, up_for_signing):
         signing_request=up_for_signing,
         user=world.users["wethouder"],
         password="kerkrade-demo",
+        otp_code=otp_code(world.users["wethouder"]),
     )
     mail.outbox.clear()
     reminders.reminders_send(today=SIGNING_DAY)
@@ -309,7 +314,10 @@ def test_a_signed_jaarschijf_gets_no_signing_reminder(world, up_for_signing):
         "huurders-voorzitter",
     ]:
         signature_add(
-            signing_request=up_for_signing, user=world.users[username], password="kerkrade-demo"
+            signing_request=up_for_signing,
+            user=world.users[username],
+            password="kerkrade-demo",
+            otp_code=otp_code(world.users[username]),
         )
     mail.outbox.clear()
     assert _signing_milestone(world).done_at is not None

@@ -17,6 +17,7 @@ from agreements.signing.framework import FrameworkSignable
 from agreements.signing.services import signature_add, signing_decline, signing_put_up
 from core.diffing import diff_html
 from tests.agreements.signing.conftest import PASSWORD
+from tests.factories import otp_code
 
 
 def propose(world, **kwargs):
@@ -36,7 +37,9 @@ def propose(world, **kwargs):
 def accept_all(world, addendum):
     request = signing_put_up(signable=AddendumSignable(addendum), user=world.working_group)
     for user in world.signatories.values():
-        signature_add(signing_request=request, user=user, password=PASSWORD)
+        signature_add(
+            signing_request=request, user=user, password=PASSWORD, otp_code=otp_code(user)
+        )
     addendum.refresh_from_db()
     return request
 
@@ -77,7 +80,9 @@ def test_accepted_by_all_makes_a_new_version(world):
 def test_an_addendum_may_change_a_signed_framework(world):
     request = signing_put_up(signable=FrameworkSignable(world.framework), user=world.working_group)
     for user in world.signatories.values():
-        signature_add(signing_request=request, user=user, password=PASSWORD)
+        signature_add(
+            signing_request=request, user=user, password=PASSWORD, otp_code=otp_code(user)
+        )
     addendum = propose(world)
     accept_all(world, addendum)
     framework = Framework.objects.get(pk=world.framework.pk)

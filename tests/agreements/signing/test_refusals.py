@@ -52,7 +52,10 @@ CASES: dict[str, Callable] = {
     "signature_add by the working group (not a signatory)": lambda world: (
         lambda request: (
             lambda: signature_add(
-                signing_request=request, user=world.working_group, password=PASSWORD
+                signing_request=request,
+                user=world.working_group,
+                password=PASSWORD,
+                otp_code="000000",
             )
         )
     )(_open_round(world)),

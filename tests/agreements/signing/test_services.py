@@ -21,7 +21,7 @@ from agreements.signing.services import (
     signing_put_up,
 )
 from core.models import AuditEvent
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, otp_code
 
 from .conftest import PASSWORD
 
@@ -30,12 +30,15 @@ def put_up(world):
     return signing_put_up(signable=FrameworkSignable(world.framework), user=world.working_group)
 
 
-def sign(world, slug, password=PASSWORD, request=None):
+def sign(world, slug, password=PASSWORD, request=None, **extra):
     request = request or SigningRequest.objects.get(status="open")
+    user = world.signatories[slug]
+    extra.setdefault("otp_code", otp_code(user))
     return signature_add(
         signing_request=request,
-        user=world.signatories[slug],
+        user=user,
         password=password,
+        **extra,
         ip_address="192.0.2.7",
         user_agent="pytest",
     )
@@ -150,7 +153,12 @@ def test_only_signatories_sign(world, who):
     put_up(world)
     user = world.member if who == "member" else world.working_group
     with pytest.raises(PermissionDenied):
-        signature_add(signing_request=SigningRequest.objects.get(), user=user, password=PASSWORD)
+        signature_add(
+            signing_request=SigningRequest.objects.get(),
+            user=user,
+            password=PASSWORD,
+            otp_code="000000",
+        )
 
 
 def test_a_signatory_of_another_party_cannot_sign(world):
@@ -158,7 +166,10 @@ def test_a_signatory_of_another_party_cannot_sign(world):
     outsider = MembershipFactory(role=Membership.Role.SIGNATORY).user
     with pytest.raises(PermissionDenied):
         signature_add(
-            signing_request=SigningRequest.objects.get(), user=outsider, password=PASSWORD
+            signing_request=SigningRequest.objects.get(),
+            user=outsider,
+            password=PASSWORD,
+            otp_code="000000",
         )
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import Framework, Membership, Signature, SigningRequest
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, otp_code
 
 from .conftest import PASSWORD
 from .test_services import put_up, sign_all
@@ -41,9 +41,12 @@ def test_outsider_gets_404(world, login):
 
 def test_signatory_sees_the_sign_form_and_the_pdf(world, login):
     put_up(world)
-    client = login(world.signatories["gemeente-teststad"])
+    user = world.signatories["gemeente-teststad"]
+    otp_code(user)  # has set up two-step verification
+    client = login(user)
     page = client.get(doc_url(world))
     assert "Uw wachtwoord" in page.text
+    assert "Code uit uw authenticator-app" in page.text
     pdf = client.get(doc_url(world, "signing-document-pdf"))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
@@ -51,9 +54,11 @@ def test_signatory_sees_the_sign_form_and_the_pdf(world, login):
 
 def test_wrong_password_in_the_page_shows_a_dutch_error(world, login):
     put_up(world)
-    client = login(world.signatories["gemeente-teststad"])
+    user = world.signatories["gemeente-teststad"]
+    client = login(user)
     response = client.post(
-        doc_url(world, "signing-sign", round=1), {"confirm": "on", "password": "fout"}
+        doc_url(world, "signing-sign", round=1),
+        {"confirm": "on", "password": "fout", "otp_code": otp_code(user)},
     )
     assert response.status_code == 400
     assert "Het wachtwoord klopt niet" in response.text
@@ -62,10 +67,11 @@ def test_wrong_password_in_the_page_shows_a_dutch_error(world, login):
 
 def test_signing_through_the_page_records_ip_and_browser(world, login):
     put_up(world)
-    client = login(world.signatories["gemeente-teststad"])
+    user = world.signatories["gemeente-teststad"]
+    client = login(user)
     response = client.post(
         doc_url(world, "signing-sign", round=1),
-        {"confirm": "on", "password": PASSWORD},
+        {"confirm": "on", "password": PASSWORD, "otp_code": otp_code(user)},
         HTTP_USER_AGENT="Testbrowser/1.0",
         REMOTE_ADDR="198.51.100.4",
     )

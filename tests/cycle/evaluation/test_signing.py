@@ -26,6 +26,7 @@ from core.actors import DEMO_LOADER
 from cycle.evaluation import services as es
 from cycle.evaluation.signing import EvaluationSignable, signing_status
 from cycle.models import ContributionRealisation, Evaluation, YearFigures
+from tests.factories import otp_code
 
 from .conftest import figures, sloop_contribution
 
@@ -78,6 +79,7 @@ def sign(world, request: SigningRequest, party_slug: str, password: str = PASSWO
         signing_request=request,
         user=world.users[SIGNATORIES[party_slug]],
         password=password,
+        otp_code=otp_code(world.users[SIGNATORIES[party_slug]]),
         ip_address="192.0.2.9",
         user_agent="pytest",
     )
@@ -231,7 +233,12 @@ def test_nobody_signs_twice_and_only_signatories_sign(world, filled):
     with pytest.raises(SigningError):
         sign(world, request, "heemwonen")
     with pytest.raises(PermissionDenied):
-        signature_add(signing_request=request, user=world.users["werkgroep"], password=PASSWORD)
+        signature_add(
+            signing_request=request,
+            user=world.users["werkgroep"],
+            password=PASSWORD,
+            otp_code="000000",
+        )
 
 
 def test_the_signed_pdf_downloads_identical(world, filled, signed, client):

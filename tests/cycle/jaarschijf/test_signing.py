@@ -29,6 +29,7 @@ from cycle.jaarschijf.signing import (
     unsigned_parties,
 )
 from cycle.models import Contribution, Jaarschijf, JaarschijfText
+from tests.factories import otp_code
 
 from .conftest import contribution_of, text_of
 
@@ -69,6 +70,7 @@ def sign(world, request: SigningRequest, party_slug: str, password: str = PASSWO
         signing_request=request,
         user=world.users[SIGNATORIES[party_slug]],
         password=password,
+        otp_code=otp_code(world.users[SIGNATORIES[party_slug]]),
         ip_address="192.0.2.9",
         user_agent="pytest",
     )

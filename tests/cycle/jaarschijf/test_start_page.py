@@ -17,6 +17,7 @@ from cycle import selectors
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.signing import JaarschijfSignable
 from cycle.models import Jaarschijf, PieceType
+from tests.factories import otp_code
 
 from .conftest import contribution_of
 
@@ -61,7 +62,12 @@ def test_every_signatory_is_told_to_sign_with_the_deadline(client, world, jaarsc
 
 def test_a_party_that_signed_is_no_longer_asked(client, world, jaarschijf):
     request = _put_up(world, jaarschijf)
-    signature_add(signing_request=request, user=world.users["wethouder"], password="kerkrade-demo")
+    signature_add(
+        signing_request=request,
+        user=world.users["wethouder"],
+        password="kerkrade-demo",
+        otp_code=otp_code(world.users["wethouder"]),
+    )
     assert "Voor u ter ondertekening" not in _home(client, world.users["wethouder"])
     # Another party's signatory still is.
     assert "Voor u ter ondertekening" in _home(client, world.users["heemwonen-bestuur"])
