@@ -32,8 +32,10 @@ RUN mkdir -p /app/staticfiles /app/media \
 USER portal
 
 # Static files are collected (hashed and compressed for whitenoise) at build time. The dummy key
-# exists only for this command; a running container must get its own SECRET_KEY.
+# exists only for this command; a running container must get its own SECRET_KEY (and
+# TOTP_ENCRYPTION_KEY).
 RUN DEBUG=false SECRET_KEY=build-only-dummy-key-never-used-at-run-time ALLOWED_HOSTS=localhost \
+    TOTP_ENCRYPTION_KEY=YnVpbGQtb25seS1kdW1teS1rZXktbmV2ZXItdXNlZCE= \
     python manage.py collectstatic --noinput
 
 EXPOSE 8000

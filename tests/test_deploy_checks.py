@@ -7,6 +7,7 @@ a server.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import subprocess
@@ -23,6 +24,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="kerkrade_pa.settings",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
+        TOTP_ENCRYPTION_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="pa.example.nl",
         CSRF_TRUSTED_ORIGINS="https://pa.example.nl",
         BEHIND_TLS_PROXY="true",

@@ -18,7 +18,16 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Everything the settings read, so that nothing from the caller's shell (or from settings_test,
 # which sets defaults in os.environ) leaks into a case.
-_SETTINGS_ENV_PREFIXES = ("AXES_", "PORTAL_", "SECURE_", "CELERY_", "EMAIL_", "DJANGO_")
+_SETTINGS_ENV_PREFIXES = (
+    "AXES_",
+    "PORTAL_",
+    "SECURE_",
+    "CELERY_",
+    "EMAIL_",
+    "DJANGO_",
+    "TOTP_",
+    "SECOND_FACTOR_",
+)
 _SETTINGS_ENV_NAMES = {
     "DEBUG",
     "SECRET_KEY",
@@ -34,6 +43,7 @@ _SETTINGS_ENV_NAMES = {
     "MAX_UPLOAD_MB",
     "MEDIA_ROOT",
     "LOG_LEVEL",
+    "REQUIRE_2FA_LOGIN",
 }
 
 
@@ -219,12 +229,43 @@ def test_production_defaults_are_strict_without_debug():
         "ALLOWED_HOSTS",
         DEBUG="false",
         SECRET_KEY="x" * 60,
+        TOTP_ENCRYPTION_KEY=FERNET_KEY,
     )
     assert s["SESSION_COOKIE_SECURE"] is True
     assert s["CSRF_COOKIE_SECURE"] is True
     assert s["SECURE_SSL_REDIRECT"] is True
     assert s["SECURE_HSTS_SECONDS"] >= 31_536_000
     assert s["ALLOWED_HOSTS"] == []
+
+
+# --- two-step verification -------------------------------------------------------------------
+
+FERNET_KEY = "x8Zc4bZ0Wq0p5JwVb3mUq4Qh7m0Kxk9Yb2Hn1Zr6pTE="
+
+
+def test_two_factor_login_is_off_by_default_and_read_as_a_boolean():
+    assert read_settings("REQUIRE_2FA_LOGIN")["REQUIRE_2FA_LOGIN"] is False
+    assert read_settings("REQUIRE_2FA_LOGIN", REQUIRE_2FA_LOGIN="true")["REQUIRE_2FA_LOGIN"]
+
+
+def test_signing_throttle_numbers_are_read_from_the_environment():
+    s = read_settings(
+        "SECOND_FACTOR_FAILURE_LIMIT",
+        "SECOND_FACTOR_LOCKOUT_MINUTES",
+        SECOND_FACTOR_FAILURE_LIMIT="3",
+        SECOND_FACTOR_LOCKOUT_MINUTES="60",
+    )
+    assert (s["SECOND_FACTOR_FAILURE_LIMIT"], s["SECOND_FACTOR_LOCKOUT_MINUTES"]) == (3, 60)
+
+
+def test_totp_keys_are_read_comma_separated_for_rotation():
+    s = read_settings("TOTP_ENCRYPTION_KEYS", TOTP_ENCRYPTION_KEY=f"{FERNET_KEY}, old-key")
+    assert s["TOTP_ENCRYPTION_KEYS"] == [FERNET_KEY, "old-key"]
+
+
+def test_the_totp_key_has_no_default_without_debug():
+    stderr = import_error(DEBUG="false", SECRET_KEY="x" * 60)
+    assert "TOTP_ENCRYPTION_KEY is required" in stderr
 
 
 # --- malformed values fail loudly -------------------------------------------------------------

@@ -33,7 +33,8 @@ def put_up(world):
 def sign(world, slug, password=PASSWORD, request=None, **extra):
     request = request or SigningRequest.objects.get(status="open")
     user = world.signatories[slug]
-    extra.setdefault("otp_code", otp_code(user))
+    if "otp_code" not in extra:
+        extra["otp_code"] = otp_code(user)
     return signature_add(
         signing_request=request,
         user=user,
