@@ -535,13 +535,19 @@ class Signature(models.Model):
     class Method(models.TextChoices):
         # Signatures from before two-step verification.
         PASSWORD = "wachtwoord", _("in het portaal, bevestigd met het wachtwoord")
-        PASSWORD_TOTP = "wachtwoord+totp", _(
-            "in het portaal, bevestigd met het wachtwoord en een code uit de authenticator-app "
-            "(tweestapsverificatie)"
+        PASSWORD_TOTP = (
+            "wachtwoord+totp",
+            _(
+                "in het portaal, bevestigd met het wachtwoord en een code uit de authenticator-app "
+                "(tweestapsverificatie)"
+            ),
         )
-        PASSWORD_RECOVERY = "wachtwoord+herstelcode", _(
-            "in het portaal, bevestigd met het wachtwoord en een herstelcode "
-            "(tweestapsverificatie)"
+        PASSWORD_RECOVERY = (
+            "wachtwoord+herstelcode",
+            _(
+                "in het portaal, bevestigd met het wachtwoord en een herstelcode "
+                "(tweestapsverificatie)"
+            ),
         )
 
     request = models.ForeignKey(

@@ -49,7 +49,10 @@ def failure_record(
     now = timezone.now()
     with transaction.atomic():
         audit_log(
-            actor=user, action=f"{scope}_failed", object_type=object_type, object_id=object_id,
+            actor=user,
+            action=f"{scope}_failed",
+            object_type=object_type,
+            object_id=object_id,
             **details,
         )
         since = now - _lockout()

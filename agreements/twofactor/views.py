@@ -112,4 +112,3 @@ def login_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "twofactor/login_verify.html", {"form": form, "next": next_url}, status=status
     )
-
