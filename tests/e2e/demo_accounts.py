@@ -12,3 +12,16 @@ SIGNATORIES = [
     "huurders-voorzitter",
     "huurders-wonenzuid-voorzitter",
 ]
+# load_demo's published TOTP secret of every demo signatory (README, "Demo accounts"): what a
+# newcomer types into an authenticator app; the journeys compute its codes the way the app does.
+DEMO_TOTP_SECRET = "NNSXE23SMFSGKLLEMVWW6LLUN52HAIJB"
+
+
+def totp_code(secret: str = DEMO_TOTP_SECRET) -> str:
+    """The code an authenticator app with ``secret`` (base32, spaces allowed) shows now."""
+    import base64
+
+    from django_otp.oath import totp
+
+    key = base64.b32decode(secret.replace(" ", "").upper())
+    return f"{totp(key):06d}"

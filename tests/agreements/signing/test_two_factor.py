@@ -133,4 +133,4 @@ def test_the_history_and_the_pdf_show_the_method_with_two_factors(world, login):
     assert "code uit de authenticator-app" in text
     assert "(tweestapsverificatie)" in text
     assert "192.0.2.7" in text  # the IP address of each signature
-    assert "rol in het portaal ondertekenaar" in text.lower()
+    assert "(rol in het portaal: ondertekenaar)" in text
