@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from agreements.twofactor import services
 from agreements.twofactor.forms import CodeForm, LoginCodeForm, ResetForm
@@ -55,6 +56,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(request, "twofactor/manage.html", context, status=status)
 
 
+@never_cache  # the secret and the recovery codes must not stay in a cache
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
     next_url = _next(request)
