@@ -60,16 +60,13 @@ def load(fixtures_dir: Path) -> list[str]:
 
 def _demo_devices(accounts: list[dict]) -> str:
     """Demo signatories and the demo admin get an authenticator with the published secret."""
-    names = [
-        row["username"]
-        for row in accounts
-        if row.get("role") == Membership.Role.SIGNATORY or row.get("is_superuser")
-    ]
+    signatories = [r["username"] for r in accounts if r.get("role") == Membership.Role.SIGNATORY]
+    names = signatories + [r["username"] for r in accounts if r.get("is_superuser")]
     seed = base64.b32decode(DEMO_TOTP_SECRET)
     for user in get_user_model().objects.filter(username__in=names):
         demo_device_ensure(user=user, seed=seed)
     return (
-        f"tweestapsverificatie voor {len(names)} demo-ondertekenaars en admin: "
+        f"tweestapsverificatie voor {len(signatories)} demo-ondertekenaars en admin: "
         f"demosleutel {DEMO_TOTP_SECRET} (zet hem in een authenticator-app, of: "
         f"python manage.py demo_totp <gebruikersnaam>)"
     )

@@ -44,6 +44,8 @@ class LoginSecondFactorMiddleware:
             reverse("set_language"),
             settings.STATIC_URL,
         )
-        if request.path.startswith(open_paths):
+        if not login_needs_second_factor(user):
             return False
-        return login_needs_second_factor(user)
+        # The code step's own pages: base.html shows no menu that would only lead back here.
+        request.two_factor_pending = True
+        return not request.path.startswith(open_paths)

@@ -180,3 +180,13 @@ def test_logging_out_stays_possible_before_the_code_step(signatory, client, sett
     login(client, signatory)
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response.url == reverse("login")
+
+
+def test_the_code_step_shows_no_menu_until_verified(signatory, client, settings):
+    settings.REQUIRE_2FA_LOGIN = True
+    code = otp_code(signatory)
+    login(client, signatory)
+    step = client.get(reverse("twofactor:login-verify"))
+    assert 'aria-label="Hoofdmenu"' not in step.text
+    client.post(reverse("twofactor:login-verify"), {"code": code})
+    assert 'aria-label="Hoofdmenu"' in client.get(reverse("home")).text
