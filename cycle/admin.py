@@ -109,10 +109,23 @@ class BidThemeNoteInline(ReadOnlyInline):
     model = BidThemeNote
 
 
+class HandedInStatusFilter(admin.SimpleListFilter):
+    """The statuses a listed bid can have (drafts are not listed)."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s.value, s.label) for s in Bid.Status if s != Bid.Status.DRAFT]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
 @admin.register(Bid)
 class BidAdmin(SupportAccessAdmin):
     list_display = ["corporation", "plan_year", "version", "status", "submitted_at"]
-    list_filter = ["status", "corporation", "cycle_year"]
+    list_filter = [HandedInStatusFilter, "corporation", "cycle_year"]
     inlines = [BidLineInline, BidThemeNoteInline]
     support_hidden = Q(status=Bid.Status.DRAFT)
 
