@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import (
@@ -61,8 +63,40 @@ class ThemeInline(admin.TabularInline):
     show_change_link = True
 
 
+class StatutoryStepFormSet(BaseInlineFormSet):
+    """A statutory step keeps its deadline: its date fields are disabled (a posted value is
+    ignored), and it cannot be removed here, for everyone (the superuser too)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        instance = form.instance
+        if (
+            instance.pk is not None
+            and ProcessStep.objects.filter(pk=instance.pk, is_statutory=True).exists()
+        ):
+            for name in STATUTORY_STEP_FIELDS:
+                if name in form.fields:
+                    form.fields[name].disabled = True
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if (
+                form.instance.pk is not None
+                and self.can_delete
+                and self._should_delete_form(form)
+                and ProcessStep.objects.filter(pk=form.instance.pk, is_statutory=True).exists()
+            ):
+                raise ValidationError(_("Een wettelijke termijn kan niet worden verwijderd."))
+
+
+# The fields that make a statutory step's deadline; none of them moves in the admin.
+STATUTORY_STEP_FIELDS = ("deadline_month", "deadline_day", "applies_to_next_year", "is_statutory")
+
+
 class ProcessStepInline(admin.TabularInline):
     model = ProcessStep
+    formset = StatutoryStepFormSet
     extra = 0
     fields = [
         "order",
@@ -140,6 +174,7 @@ from agreements.models import (  # noqa: E402
     Addendum,
     AddendumChange,
     FrameworkVersion,
+    FreezeLift,
     Signature,
     SigningRequest,
 )
@@ -156,14 +191,42 @@ class FrozenAdminMixin:
         return super().has_delete_permission(request, obj) and not is_frozen_row(obj)
 
 
+class FrozenInlineMixin:
+    """No add, change or delete of inline rows while the parent row's document is frozen (the
+    parent is what the admin passes as ``obj`` to an inline)."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not is_frozen_row(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not is_frozen_row(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not is_frozen_row(obj)
+
+
+def _frozen_inlines(inlines) -> list:
+    wrapped = []
+    for inline in inlines:
+        if issubclass(inline.model, FrozenModel) and not issubclass(inline, FrozenInlineMixin):
+            inline = type(inline.__name__, (FrozenInlineMixin, inline), {})
+        wrapped.append(inline)
+    return wrapped
+
+
 def freeze_registered_admins(site: admin.AdminSite) -> None:
-    """Give every registered admin of a frozen-document model the FrozenAdminMixin (each app's
-    admin module calls this at its end, for the models it registered)."""
+    """Give every registered admin of a frozen-document model the FrozenAdminMixin, and every
+    inline of a frozen-document model the FrozenInlineMixin, for everyone including the
+    superuser (each app's admin module calls this at its end, for the models it registered)."""
     for model, model_admin in list(site._registry.items()):
-        if issubclass(model, FrozenModel) and not isinstance(model_admin, FrozenAdminMixin):
-            base = type(model_admin)
-            site.unregister(model)
-            site.register(model, type(base.__name__, (FrozenAdminMixin, base), {}))
+        base = type(model_admin)
+        frozen = issubclass(model, FrozenModel) and not isinstance(model_admin, FrozenAdminMixin)
+        inlines = _frozen_inlines(base.inlines)
+        if not frozen and inlines == list(base.inlines):
+            continue
+        bases = (FrozenAdminMixin, base) if frozen else (base,)
+        site.unregister(model)
+        site.register(model, type(base.__name__, bases, {"inlines": inlines}))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -224,6 +287,11 @@ class AddendumAdmin(ReadOnlyAdmin):
 class FrameworkVersionAdmin(ReadOnlyAdmin):
     list_display = ["framework", "version", "created_at", "content_hash"]
     exclude = ["content"]
+
+
+@admin.register(FreezeLift)
+class FreezeLiftAdmin(ReadOnlyAdmin):
+    list_display = ["document", "object_id", "request", "created_at"]
 
 
 freeze_registered_admins(admin.site)

@@ -18,6 +18,7 @@ from agreements.signing.freeze import (
     FrozenModel,
     FrozenQuerySet,
 )
+from agreements.signing.lifts import FreezeLift  # noqa: F401  (the ledger's model)
 
 
 class Party(models.Model):
@@ -153,6 +154,14 @@ class Framework(FrozenModel):
             cls._base_manager.filter(pk__in=ids)
             .exclude(signing_state=SIGNING_STATE_OPEN)
             .values_list("pk", flat=True)
+        )
+
+    @classmethod
+    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
+        """Only an addendum of this framework, signed by every party, changes it."""
+        return SigningRequest.objects.filter(
+            document_type="addendum",
+            object_id__in=Addendum._base_manager.filter(framework_id=pk).values("pk"),
         )
 
     class Meta:
@@ -349,10 +358,11 @@ class Target(FrozenModel):
         )
 
 
-class ProcessStep(models.Model):
+class ProcessStep(FrozenModel):
     """A step of the framework's yearly process calendar ("Procesafspraken").
 
-    The cycle app turns these into the milestones of each cycle year.
+    The cycle app turns these into the milestones of each cycle year. Part of the framework's
+    content: frozen with it (agreements.signing.freeze).
     """
 
     framework = models.ForeignKey(
@@ -381,6 +391,10 @@ class ProcessStep(models.Model):
     )
     is_statutory = models.BooleanField(_("wettelijke termijn"), default=False)
 
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "agreements.Framework"
+    freeze_path = "framework_id"
+
     class Meta:
         verbose_name = _("processtap")
         verbose_name_plural = _("processtappen")
@@ -395,8 +409,9 @@ class ProcessStep(models.Model):
         return f"{self.period_label}: {self.deliverable or self.description[:40]}"
 
 
-class FrameworkSignatory(models.Model):
-    """Who signed the framework itself (on paper, before the portal existed)."""
+class FrameworkSignatory(FrozenModel):
+    """Who signed the framework itself (on paper, before the portal existed). Printed on the
+    framework's page and PDF: frozen with it (agreements.signing.freeze)."""
 
     framework = models.ForeignKey(
         Framework, verbose_name=_("kader"), on_delete=models.CASCADE, related_name="signatories"
@@ -412,6 +427,10 @@ class FrameworkSignatory(models.Model):
         blank=True,
         help_text=_("Leeg als de bron niet zegt voor welke partij deze persoon tekende."),
     )
+
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "agreements.Framework"
+    freeze_path = "framework_id"
 
     class Meta:
         verbose_name = _("ondertekenaar van het kader")

@@ -3,13 +3,38 @@
 Written only by ``core.audit.audit_log``, inside the transaction of the change it records, by
 every app. (The jaarschijf's piece history, ``cycle.JaarschijfChange``, is content history for
 its history page and restore; this is the event log.)
+
+Append-only, for everyone: a stored entry is never changed or deleted, not by ``save()``, not by
+a queryset's ``update()``/``delete()``/``bulk_update()``, not in the admin (core.admin), and on
+PostgreSQL not by plain SQL (trigger, core migration 0003). The one change the database allows
+is the one Django makes itself when a user is deleted: ``actor`` becomes empty (SET_NULL), the
+``actor_name`` of the time stays.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntryImmutable(ValidationError):
+    def __init__(self) -> None:
+        super().__init__(_("Een logregel wordt nooit gewijzigd of verwijderd."))
+
+    def __str__(self) -> str:
+        return " ".join(str(message) for message in self.messages)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditEntryImmutable()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditEntryImmutable()
 
 
 class AuditEvent(models.Model):
@@ -30,6 +55,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     at = models.DateTimeField(_("tijdstip"), auto_now_add=True, db_index=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("logregel")
         verbose_name_plural = _("logregels")
@@ -38,3 +65,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditEntryImmutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AuditEntryImmutable()

@@ -24,6 +24,7 @@ from cycle.models import (
     CyclePreference,
     CycleYear,
     Milestone,
+    hash_feed_token,
     new_feed_token,
 )
 
@@ -242,12 +243,15 @@ def preference_update(*, user: Any, reminders_enabled: bool) -> CyclePreference:
 
 
 @transaction.atomic
-def feed_token_regenerate(*, user: Any) -> CyclePreference:
+def feed_token_regenerate(*, user: Any) -> str:
+    """Make a new calendar-feed token for the user (the old link stops working) and return it:
+    the one moment it exists in plain text. Only its hash is stored."""
     preference = preference_get(user)
-    preference.feed_token = new_feed_token()
-    preference.save(update_fields=["feed_token"])
+    token = new_feed_token()
+    preference.feed_token_hash = hash_feed_token(token)
+    preference.save(update_fields=["feed_token_hash"])
     audit_log(actor=user, action="feed_token_regenerate", obj=preference)
-    return preference
+    return token
 
 
 # --- reminders ----------------------------------------------------------------------------

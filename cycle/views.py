@@ -19,7 +19,7 @@ from core.responses import file_response
 from cycle import access, ics, selectors, services
 from cycle.bids import selectors as bids_selectors
 from cycle.forms import CycleYearForm, MilestoneAddForm, MilestoneForm, PreferenceForm
-from cycle.models import CyclePreference, Milestone
+from cycle.models import CyclePreference, Milestone, hash_feed_token
 
 # --- cycle years and milestones -----------------------------------------------------------
 
@@ -160,32 +160,37 @@ def preferences(request: HttpRequest) -> HttpResponse:
     form = PreferenceForm(
         request.POST or None, initial={"reminders_enabled": preference.reminders_enabled}
     )
+    feed_url = None
     if request.method == "POST":
         if "regenerate" in request.POST:
-            services.feed_token_regenerate(user=request.user)
-            messages.success(
-                request, _("Er is een nieuw agenda-adres gemaakt; het oude werkt niet meer.")
-            )
-            return redirect("cycle:preferences")
-        if form.is_valid():
+            # Shown once, in this response only: the portal stores just the token's hash.
+            token = services.feed_token_regenerate(user=request.user)
+            feed_url = request.build_absolute_uri(reverse("cycle:feed", kwargs={"token": token}))
+        elif form.is_valid():
             services.preference_update(
                 user=request.user, reminders_enabled=form.cleaned_data["reminders_enabled"]
             )
             messages.success(request, _("Uw instellingen zijn opgeslagen."))
             return redirect("cycle:preferences")
-    feed_url = request.build_absolute_uri(
-        reverse("cycle:feed", kwargs={"token": preference.feed_token})
-    )
-    return render(request, "cycle/preferences.html", {"form": form, "feed_url": feed_url})
+    context = {
+        "form": form,
+        "feed_url": feed_url,
+        "has_feed": bool(feed_url or preference.feed_token_hash),
+    }
+    response = render(request, "cycle/preferences.html", context)
+    if feed_url:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_not_required
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The user's milestones as iCalendar; the secret token in the URL is the only key."""
+    """The user's milestones as iCalendar; the secret token in the URL is the only key (looked
+    up by its hash, the only form in which it is stored)."""
     try:
         preference = CyclePreference.objects.select_related("user").get(
-            feed_token=token, user__is_active=True
+            feed_token_hash=hash_feed_token(token), user__is_active=True
         )
     except CyclePreference.DoesNotExist:
         raise Http404("Onbekende agenda") from None

@@ -167,7 +167,7 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
         created_at=timezone.now(),
         replaced_by=addendum,
     )
-    with lifting(framework):
+    with lifting(framework, authorised_by=signing_request):
         for change in addendum.changes.select_related("agreement", "target"):
             obj = change.target if change.target_id else change.agreement
             setattr(obj, change.field, _parse(change.field, change.new_value))

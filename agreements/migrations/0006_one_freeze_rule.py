@@ -22,6 +22,14 @@ OLD_TRIGGERS = [
     ),
     ("agreements_target_parties_guard", "agreements_target_parties"),
 ]
+# The bypass as this migration installed it; agreements 0007 replaces it by the ledger of
+# agreements.signing.lifts (a session setting lifts nothing since).
+PA_IS_LIFTED_V1 = r"""
+CREATE OR REPLACE FUNCTION pa_is_lifted(doc text, id bigint) RETURNS boolean AS $$
+  SELECT coalesce(current_setting('pa.lifting', true), '') = doc || ':' || id::text
+$$ LANGUAGE sql STABLE;
+"""
+
 OLD_FUNCTIONS = [
     "agreements_framework_guard()",
     "agreements_content_guard()",
@@ -37,6 +45,7 @@ def install(apps, schema_editor) -> None:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table};", params=None)
     for function in OLD_FUNCTIONS:
         schema_editor.execute(f"DROP FUNCTION IF EXISTS {function};", params=None)
+    schema_editor.execute(PA_IS_LIFTED_V1, params=None)
     schema_editor.execute(db.GENERIC_FUNCTIONS, params=None)
     for document in (db.FRAMEWORK, db.ADDENDUM):
         for statement in db.install_sql(document):

@@ -9,11 +9,31 @@ with the way a content row finds its document. ``install_sql(document)`` turns t
   its lifecycle columns; it never leaves a final state (and an optional per-document check
   adds its own transition rules);
 - ``pa_freeze_content_guard``: no row of a frozen document is inserted, changed or deleted;
-- ``pa_is_lifted``: the one bypass, the transaction-local setting ``pa.lifting`` that
-  ``agreements.signing.freeze.lifting`` sets while a document's own signing code changes it.
+- ``pa_is_lifted`` (in ``LIFT_FUNCTIONS``): the one bypass. A frozen document is lifted only
+  in a transaction that has written a row of the append-only ledger ``agreements_freezelift``
+  for it (agreements.signing.lifts, written by ``agreements.signing.freeze.lifting``). The
+  ledger's trigger ``pa_freezelift_guard`` accepts a row only if the signing round it names
+  authorises this document (the document's ``lift_sql``, installed as ``pa_lift_<label>``: an
+  addendum round of the framework, the evaluation's own round), is still open and is signed by
+  every one of its parties (the moment inside the signing transaction, between the last
+  signature and the round's completion, when the portal applies the document), and it stamps
+  the row with the current transaction id. One row per round, ever; rows are never changed or
+  deleted. When ``lifting``'s block ends it closes the lift for the rest of the transaction
+  (the transaction-local ``pa.lifts_closed`` lists closed ledger rows: a setting that can only
+  end a lift, never begin one). No setting lifts anything: ``set_config('pa.lifting', ...)``
+  (or the former ``pa.amending_framework``) is not read.
 
-The migrations that install triggers call these builders (agreements 0006, cycle 0007). A
-change to the SQL built here needs a new migration that installs it again.
+What this does not stop: a database role that owns these tables (or is a superuser) can drop or
+disable the triggers (``ALTER TABLE ... DISABLE TRIGGER``, ``session_replication_role``), replace
+the functions, or ``TRUNCATE`` (not guarded: Django's test flush needs it). The triggers protect
+against the portal's own code paths and against SQL run with the portal's privileges; to protect
+against the portal's database role itself, let a separate role own the schema and grant the
+portal's role only SELECT/INSERT/UPDATE/DELETE. A forged lift without that would need a complete
+set of forged signatures on an open round, in the append-only signature table, and leaves a
+ledger row behind.
+
+The migrations that install triggers call these builders (agreements 0006 and 0007, cycle 0007
+and 0012). A change to the SQL built here needs a new migration that installs it again.
 """
 
 from __future__ import annotations
@@ -21,10 +41,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 GENERIC_FUNCTIONS = r"""
-CREATE OR REPLACE FUNCTION pa_is_lifted(doc text, id bigint) RETURNS boolean AS $$
-  SELECT coalesce(current_setting('pa.lifting', true), '') = doc || ':' || id::text
-$$ LANGUAGE sql STABLE;
-
 -- TG_ARGV: document label, is-frozen function, lifecycle columns (comma-separated),
 -- final-state column, final values (comma-separated), extra check function ('' for none).
 CREATE OR REPLACE FUNCTION pa_freeze_document_guard() RETURNS trigger AS $$
@@ -92,6 +108,64 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 """
 
+# After the ledger table exists (agreements 0007): the one bypass and the ledger's guard.
+LIFT_FUNCTIONS = r"""
+-- Positional parameters: a parameter name would lose to a column of the same name.
+-- pa.lifts_closed (set by ``lifting`` when its block ends) can only end a lift, never begin one.
+CREATE OR REPLACE FUNCTION pa_is_lifted(doc text, id bigint) RETURNS boolean AS $$
+  SELECT EXISTS (
+    SELECT 1 FROM agreements_freezelift l
+    WHERE l.document = $1 AND l.object_id = $2
+      AND l.xact = pg_current_xact_id()::text::bigint
+      AND NOT (l.id::text = ANY (string_to_array(
+        coalesce(current_setting('pa.lifts_closed', true), ''), ','))))
+$$ LANGUAGE sql STABLE;
+
+CREATE OR REPLACE FUNCTION pa_freezelift_guard() RETURNS trigger AS $$
+DECLARE
+  lift_function text;
+  authorised boolean;
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    RAISE EXCEPTION 'signed document: % rows are never changed or deleted', TG_TABLE_NAME;
+  END IF;
+  lift_function := 'pa_lift_' || replace(lower(NEW.document), '.', '_');
+  IF to_regprocedure(lift_function || '(bigint,bigint)') IS NULL THEN
+    RAISE EXCEPTION 'signed document: % is never lifted', NEW.document;
+  END IF;
+  EXECUTE format('SELECT %I($1, $2)', lift_function) INTO authorised
+    USING NEW.object_id, NEW.request_id;
+  IF NOT coalesce(authorised, false) THEN
+    RAISE EXCEPTION 'signed document: round % does not authorise a change of % %',
+      NEW.request_id, NEW.document, NEW.object_id;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM agreements_signingrequest r
+                 WHERE r.id = NEW.request_id AND r.status = 'open')
+     OR NOT EXISTS (SELECT 1 FROM agreements_signingrequest_parties p
+                    WHERE p.signingrequest_id = NEW.request_id)
+     OR EXISTS (SELECT 1 FROM agreements_signingrequest_parties p
+                WHERE p.signingrequest_id = NEW.request_id
+                  AND NOT EXISTS (SELECT 1 FROM agreements_signature s
+                                  WHERE s.request_id = NEW.request_id
+                                    AND s.party_id = p.party_id)) THEN
+    RAISE EXCEPTION 'signed document: round % is not being completed by every party',
+      NEW.request_id;
+  END IF;
+  NEW.xact := pg_current_xact_id()::text::bigint;
+  NEW.created_at := now();
+  RETURN NEW;
+END $$ LANGUAGE plpgsql;
+
+DROP TRIGGER IF EXISTS agreements_freezelift_guard ON agreements_freezelift;
+CREATE TRIGGER agreements_freezelift_guard BEFORE INSERT OR UPDATE OR DELETE
+  ON agreements_freezelift FOR EACH ROW EXECUTE FUNCTION pa_freezelift_guard();
+"""
+
+LIFT_UNINSTALL = [
+    "DROP TRIGGER IF EXISTS agreements_freezelift_guard ON agreements_freezelift;",
+    "DROP FUNCTION IF EXISTS pa_freezelift_guard();",
+]
+
 GENERIC_UNINSTALL = [
     "DROP FUNCTION IF EXISTS pa_freeze_content_guard();",
     "DROP FUNCTION IF EXISTS pa_freeze_document_guard();",
@@ -106,7 +180,10 @@ class FrozenDocument:
     ``frozen_sql`` is a boolean SQL expression over ``$1`` (the document's primary key);
     ``content`` maps each content table to an SQL expression over ``rec`` (the row as jsonb)
     giving the ``bigint[]`` of the documents the row belongs to; ``check_sql``, if given, is
-    the body of a function of ``old`` and ``new`` (jsonb) returning an error text or NULL.
+    the body of a function of ``old`` and ``new`` (jsonb) returning an error text or NULL;
+    ``lift_sql``, if given, a boolean SQL expression over ``$1`` (the document's primary key)
+    and ``$2`` (a signing round's id): may this round authorise a change of the frozen document
+    (mirrors ``FrozenModel.freeze_lift_rounds``)? Without it the document is never lifted.
     """
 
     label: str
@@ -117,6 +194,11 @@ class FrozenDocument:
     final_values: tuple[str, ...] = ()
     content: dict[str, str] = field(default_factory=dict)
     check_sql: str = ""
+    lift_sql: str = ""
+
+    @property
+    def lift_function(self) -> str:
+        return "pa_lift_" + self.label.lower().replace(".", "_")
 
     @property
     def frozen_function(self) -> str:
@@ -141,6 +223,11 @@ def install_sql(document: FrozenDocument) -> list[str]:
         statements.append(
             f"CREATE OR REPLACE FUNCTION {document.check_function}(old jsonb, new jsonb) "
             f"RETURNS text AS $$ {document.check_sql} $$ LANGUAGE sql STABLE;"
+        )
+    if document.lift_sql:
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {document.lift_function}(doc bigint, request bigint) "
+            f"RETURNS boolean AS $$ SELECT {document.lift_sql} $$ LANGUAGE sql STABLE;"
         )
     arguments = ", ".join(
         _literal(value)
@@ -182,6 +269,8 @@ def uninstall_sql(document: FrozenDocument) -> list[str]:
         ]
     if document.check_sql:
         statements.append(f"DROP FUNCTION IF EXISTS {document.check_function}(jsonb, jsonb);")
+    if document.lift_sql:
+        statements.append(f"DROP FUNCTION IF EXISTS {document.lift_function}(bigint, bigint);")
     statements.append(f"DROP FUNCTION IF EXISTS {document.frozen_function}(bigint);")
     return statements
 
@@ -215,7 +304,16 @@ FRAMEWORK = FrozenDocument(
             "JOIN agreements_target g ON g.agreement_id = a.id "
             "WHERE g.id = (rec->>'target_id')::bigint)]"
         ),
+        # The calendar and the printed signatories are shown on the framework's page and PDF.
+        "agreements_processstep": "ARRAY[(rec->>'framework_id')::bigint]",
+        "agreements_frameworksignatory": "ARRAY[(rec->>'framework_id')::bigint]",
     },
+    # Changed only by an accepted addendum of this framework (agreements.addenda.services).
+    lift_sql=(
+        "EXISTS (SELECT 1 FROM agreements_signingrequest r JOIN agreements_addendum a "
+        "ON a.id = r.object_id WHERE r.id = $2 AND r.document_type = 'addendum' "
+        "AND a.framework_id = $1)"
+    ),
 )
 
 ADDENDUM = FrozenDocument(

@@ -24,8 +24,15 @@ document in a final state (``freeze_final``, e.g. signed) never leaves it.
 
 The one sanctioned change of a frozen document is made by its own signing code: a signed
 addendum amending the framework, the last signature adopting the evaluation. That code runs
-inside ``lifting(document)``, which lifts the freeze for that one document in this thread and,
-on PostgreSQL, for the current transaction only.
+inside ``lifting(document, authorised_by=signing_request)``. The signing round must be one that
+may change this document (``freeze_lift_rounds``: an addendum round of the framework, the
+evaluation's own round) and every party of it must have signed. ``lifting`` writes a row of the
+append-only ledger ``FreezeLift`` (agreements.signing.lifts; one row per round, ever) and lifts
+the freeze for that one document in this thread. On PostgreSQL the triggers lift it only for a
+document with a ledger row written in the current transaction, and the ledger's own trigger
+accepts a row only for a fully signed round that authorises the document: no setting an SQL
+session can make lifts anything (agreements.signing.db says what a database superuser can still
+do).
 """
 
 from __future__ import annotations
@@ -37,15 +44,18 @@ from typing import Any, ClassVar
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
 from django.utils.translation import gettext_lazy as _
 
 SIGNING_STATE_OPEN = ""
 SIGNING_STATE_UP = "ter_ondertekening"
 SIGNING_STATE_SIGNED = "ondertekend"
 
-# The transaction-local PostgreSQL setting that the triggers read (agreements.signing.db).
-LIFTING_SETTING = "pa.lifting"
+# Ends a lift for the rest of the transaction (a setting can only close a lift, never open one).
+CLOSE_LIFT_SQL = (
+    "SELECT set_config('pa.lifts_closed', concat_ws(',', "
+    "nullif(current_setting('pa.lifts_closed', true), ''), %s), true)"
+)
 
 _lifted: ContextVar[frozenset[tuple[str, int]]] = ContextVar("pa_lifted", default=frozenset())
 
@@ -72,24 +82,56 @@ def document_key(document: models.Model | type[models.Model] | str) -> str:
     return document._meta.label
 
 
+def round_is_complete(signing_request: Any) -> bool:
+    """The round is being completed: still open in the database (its completion is saved
+    after its document is applied, agreements.signing.services) and every party signed it."""
+    rounds = apps.get_model("agreements", "SigningRequest")._base_manager
+    if not rounds.filter(pk=signing_request.pk, status="open").exists():
+        return False
+    parties = set(signing_request.parties.values_list("pk", flat=True))
+    signed = set(signing_request.signatures.values_list("party_id", flat=True))
+    return bool(parties) and parties <= signed
+
+
 @contextmanager
-def lifting(document: models.Model) -> Iterator[None]:
-    """Lift the freeze of one document while its own signing code changes it (module doc)."""
-    key = (document_key(type(document)), document.pk)
+def lifting(document: models.Model, *, authorised_by: Any) -> Iterator[None]:
+    """Lift the freeze of one document while its own signing code changes it, authorised by a
+    fully signed round (module doc). Refused for any other round."""
+    model = type(document)
+    if (
+        document.pk is None
+        or not model.freeze_lift_rounds(document.pk).filter(pk=authorised_by.pk).exists()
+        or not round_is_complete(authorised_by)
+    ):
+        raise refusal(model)
+    lifts = apps.get_model("agreements", "FreezeLift")
+    if lifts.objects.filter(request_id=authorised_by.pk).exists():
+        raise refusal(model)  # a round authorises one change, once
+    key = (document_key(model), document.pk)
+    lift = lifts.objects.create(document=key[0], object_id=key[1], request=authorised_by)
     token = _lifted.set(_lifted.get() | {key})
-    pg = connection.vendor == "postgresql"
-    if pg:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config(%s, %s, true)", [LIFTING_SETTING, f"{key[0]}:{key[1]}"]
-            )
     try:
         yield
+    except BaseException:
+        _close_lift(lift.pk, quiet=True)
+        raise
+    else:
+        _close_lift(lift.pk)
     finally:
         _lifted.reset(token)
-        if pg:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT set_config(%s, '', true)", [LIFTING_SETTING])
+
+
+def _close_lift(pk: int, *, quiet: bool = False) -> None:
+    """The rest of this transaction is frozen again (agreements.signing.db). After an error the
+    transaction may be failed already; it is rolled back then, ledger row and all."""
+    if connection.vendor != "postgresql":
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(CLOSE_LIFT_SQL, [str(pk)])
+    except DatabaseError:
+        if not quiet:
+            raise
 
 
 def refusal(document: str | type[models.Model]) -> SignedDocumentError:
@@ -164,6 +206,13 @@ class FrozenModel(models.Model):
     def frozen_among(cls, ids: set[int]) -> set[int]:
         """Document models: which of these documents are frozen right now."""
         raise NotImplementedError
+
+    @classmethod
+    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
+        """Document models: the signing rounds that may authorise a change of this frozen
+        document (``lifting``); none unless the document says so. Mirrored in SQL by its
+        ``FrozenDocument.lift_sql`` (agreements.signing.db)."""
+        return apps.get_model("agreements", "SigningRequest").objects.none()
 
     # --- the guard -----------------------------------------------------------------------
     def _freeze_check_save(self) -> None:

@@ -1,9 +1,9 @@
 """The evaluation's declaration for the database layer of the freeze (agreements.signing.db).
 
 Frozen while a signing round of it is open or signed. Nothing of it changes then, except its
-adoption by the last signature, inside ``lifting`` (cycle.evaluation.signing), and the
-file name of its rendered PDF while it is up for signing (never once signed). The year figures
-of its municipality and year are part of it.
+adoption by the last signature, inside ``lifting`` authorised by its own round (``lift_sql``;
+cycle.evaluation.signing), and the file name of its rendered PDF while it is up for signing
+(never once signed). The year figures of its municipality and year are part of it.
 """
 
 from agreements.signing.db import FrozenDocument
@@ -21,6 +21,10 @@ EVALUATION = FrozenDocument(
         "SELECT 1 FROM agreements_signingrequest r WHERE r.document_type = 'evaluatie' "
         "AND r.object_id = ($1->>'id')::bigint AND r.status = 'ondertekend') "
         "THEN 'keeps the PDF it was signed with' END"
+    ),
+    lift_sql=(
+        "EXISTS (SELECT 1 FROM agreements_signingrequest r WHERE r.id = $2 "
+        "AND r.document_type = 'evaluatie' AND r.object_id = $1)"
     ),
     content={
         "cycle_contributionrealisation": "ARRAY[(rec->>'evaluation_id')::bigint]",

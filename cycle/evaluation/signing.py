@@ -14,7 +14,7 @@ request of this evaluation is open or signed" (``signing_state``, Evaluation.fro
 The freeze is the one rule of agreements.signing.freeze, which Evaluation,
 ContributionRealisation and YearFigures plug into. The one sanctioned change of a frozen
 evaluation is its adoption when every party has signed: ``on_all_signed`` runs it inside
-``lifting(evaluation)``.
+``lifting(evaluation, authorised_by=<its round>)``.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ class EvaluationSignable(Signable):
         audit_log(actor=SIGNING, action="evaluation_put_up", obj=self.obj, round=round)
 
     def on_all_signed(self, *, signing_request: Any) -> None:
-        with lifting(self.obj):
+        with lifting(self.obj, authorised_by=signing_request):
             self.obj = services.evaluation_adopt(actor=SIGNING, evaluation=self.obj)
 
     def on_declined(self, *, signing_request: Any) -> None:

@@ -28,7 +28,12 @@ from cycle.models.jaarschijf import (
     JaarschijfVisit,
     PieceType,
 )
-from cycle.models.preferences import CyclePreference, ReminderSent, new_feed_token
+from cycle.models.preferences import (
+    CyclePreference,
+    ReminderSent,
+    hash_feed_token,
+    new_feed_token,
+)
 
 __all__ = [
     "DEMO_MARK",
@@ -56,5 +61,6 @@ __all__ = [
     "PieceType",
     "ReminderSent",
     "YearFigures",
+    "hash_feed_token",
     "new_feed_token",
 ]

@@ -82,6 +82,11 @@ class Evaluation(FrozenModel):
             ).values_list("object_id", flat=True)
         )
 
+    @classmethod
+    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
+        """Only its own signing round, signed by every party, adopts it."""
+        return SigningRequest.objects.filter(document_type=cls.signing_key, object_id=pk)
+
     def freeze_allows(self, old: models.Model, changed: set[str]) -> bool:
         if (
             "pdf" in changed

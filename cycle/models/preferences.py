@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -42,17 +43,37 @@ class ReminderSent(models.Model):
 
 
 def new_feed_token() -> str:
+    """A new secret for a calendar-feed link (shown once, stored only as its hash)."""
     return secrets.token_urlsafe(32)
 
 
+def hash_feed_token(token: str) -> str:
+    """The SHA-256 (hex) under which a feed token is stored and looked up. The token is 256
+    random bits, so a plain, unsalted hash suffices: it cannot be guessed from the hash."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 class CyclePreference(models.Model):
-    """A user's own settings for the cycle: e-mail reminders and the calendar feed's token."""
+    """A user's own settings for the cycle: e-mail reminders and the calendar feed.
+
+    The feed's secret token is never stored: only its SHA-256 (``feed_token_hash``); empty
+    until the user makes a feed link (cycle.services.feed_token_regenerate), which shows the
+    link once.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cycle_preference"
     )
     reminders_enabled = models.BooleanField(_("herinneringen per e-mail"), default=True)
-    feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    feed_token_hash = models.CharField(
+        _("SHA-256 van het agenda-geheim"),
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        default=None,
+    )
 
     class Meta:
         verbose_name = _("voorkeur jaarcyclus")

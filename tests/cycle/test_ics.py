@@ -1,9 +1,11 @@
 import datetime as dt
+import hashlib
 
+import pytest
 from django.urls import reverse
 
 from cycle import ics, services
-from cycle.models import Milestone
+from cycle.models import CyclePreference, Milestone
 
 
 def unfold(text: str) -> str:
@@ -11,8 +13,17 @@ def unfold(text: str) -> str:
 
 
 def feed(client, world, username="heemwonen"):
-    token = services.preference_get(world.users[username]).feed_token
+    token = _tokens.get(username) or services.feed_token_regenerate(user=world.users[username])
+    _tokens[username] = token
     return client.get(reverse("cycle:feed", args=[token]))
+
+
+_tokens: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_tokens():
+    _tokens.clear()
 
 
 def test_feed_needs_no_login_but_a_valid_token(client, world):
@@ -66,10 +77,25 @@ def test_uid_stable_and_sequence_raised_on_change(client, world):
 
 def test_regenerated_token_retires_the_old_url(client, world):
     user = world.users["heemwonen"]
-    old = services.preference_get(user).feed_token
-    services.feed_token_regenerate(user=user)
+    old = services.feed_token_regenerate(user=user)
+    new = services.feed_token_regenerate(user=user)
     assert client.get(reverse("cycle:feed", args=[old])).status_code == 404
-    assert feed(client, world).status_code == 200
+    assert client.get(reverse("cycle:feed", args=[new])).status_code == 200
+
+
+def test_the_token_is_stored_only_as_its_hash(world):
+    user = world.users["heemwonen"]
+    token = services.feed_token_regenerate(user=user)
+    preference = CyclePreference.objects.get(user=user)
+    assert preference.feed_token_hash == hashlib.sha256(token.encode()).hexdigest()
+    stored = CyclePreference.objects.filter(user=user).values().get()
+    assert token not in repr(stored)
+
+
+def test_no_feed_until_the_user_makes_a_link(client, world):
+    preference = services.preference_get(world.users["heemwonen"])
+    assert preference.feed_token_hash is None
+    assert client.get(reverse("cycle:feed", args=["None"])).status_code == 404
 
 
 def test_escaping():

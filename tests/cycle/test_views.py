@@ -320,10 +320,27 @@ def test_preferences_turn_reminders_off_and_regenerate_token(client, world):
     client.post(reverse("cycle:preferences"), {"save": "1"})
     user.cycle_preference.refresh_from_db()
     assert user.cycle_preference.reminders_enabled is False
-    old = user.cycle_preference.feed_token
     client.post(reverse("cycle:preferences"), {"regenerate": "1"})
     user.cycle_preference.refresh_from_db()
-    assert user.cycle_preference.feed_token != old
+    first = user.cycle_preference.feed_token_hash
+    client.post(reverse("cycle:preferences"), {"regenerate": "1"})
+    user.cycle_preference.refresh_from_db()
+    assert first and user.cycle_preference.feed_token_hash != first
+
+
+def test_preferences_show_the_feed_link_once(client, world):
+    client.force_login(world.users["heemwonen"])
+    made = client.post(reverse("cycle:preferences"), {"regenerate": "1"})
+    content = made.content.decode()
+    link = content.split('id="feed-url"')[1].split('value="')[1].split('"')[0]
+    assert link.startswith("http://testserver/") and link.endswith(".ics")
+    assert "om veiligheidsredenen tonen we hem niet opnieuw" in content
+    assert made["Cache-Control"] == "no-store"
+    token = link.rsplit("/", 1)[-1].removesuffix(".ics")
+    assert client.get(link).status_code == 200
+    later = client.get(reverse("cycle:preferences")).content.decode()
+    assert token not in later and 'id="feed-url"' not in later
+    assert "U hebt al een agenda-link" in later
 
 
 def test_web_form_saves_theme_notes(client, world, draft_bid):
