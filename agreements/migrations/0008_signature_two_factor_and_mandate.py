@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0006_one_freeze_rule'),
+        ('agreements', '0007_freeze_lift_ledger'),
     ]
 
     operations = [
