@@ -200,3 +200,33 @@ def test_content_is_canonical_json(world, calendar):
     assert request.content == json.dumps(
         data, sort_keys=True, ensure_ascii=False, separators=(",", ":")
     )
+
+
+def test_an_accepted_addendum_page_is_its_snapshot(world, login):
+    from agreements.models import Addendum
+    from tests.agreements.addenda.test_addenda import accept_all, propose
+
+    addendum = propose(world)
+    request = accept_all(world, addendum)
+    assert Addendum.objects.get(pk=addendum.pk).status == Addendum.Status.ACCEPTED
+    Party.objects.filter(pk=world.parties[1].pk).update(name="Woonstichting Hernoemd")
+    page = login(world.member).get(
+        reverse("agreements:addendum-detail", args=[world.framework.slug, addendum.number])
+    )
+    request.refresh_from_db()
+    assert "<del>478</del><ins>450</ins>" in request.page_html
+    assert request.page_html in page.text
+    assert "Ondertekende versie van" in page.text
+    assert "Woonstichting Test → Woonstichting Hernoemd" in page.text
+
+
+def test_the_framework_page_after_an_addendum_names_it(world, login, signed):
+    from tests.agreements.addenda.test_addenda import accept_all, propose
+
+    accept_all(world, propose(world))
+    page = login(world.member).get(
+        reverse("agreements:framework-detail", args=[world.framework.slug])
+    )
+    assert "gewijzigd bij addendum" in page.text
+    assert "Partijen slopen 450 woningen" in page.text  # the amended framework, live
+    assert signed.page_html not in page.text
