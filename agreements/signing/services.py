@@ -263,6 +263,15 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
     )
 
 
+def signing_place(signable: Signable) -> str:
+    """Where the parties sign: the municipality's name now ("Gemeente Kerkrade" -> "Kerkrade").
+    The signed PDF takes it from the round's snapshot instead (snapshot.signing_context)."""
+    for party in signable.parties():
+        if party.kind == Party.Kind.MUNICIPALITY:
+            return party.name.removeprefix("Gemeente ").strip()
+    return ""
+
+
 def render_signed_pdf(*, signing_request: SigningRequest, signable: Signable) -> bytes:
     """The document as it was put up for signing (the stored print HTML of the round), followed
     by the signature page and audit section. Never from live data: a party renamed or a stock
