@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import canonical, selectors
 from agreements.models import Addendum, Framework, Party
+from agreements.signing.changes import Change
 from agreements.signing.freeze import SIGNING_STATE_OPEN, SIGNING_STATE_SIGNED, SIGNING_STATE_UP
 from agreements.signing.registry import Signable, register
-from agreements.signing.snapshot import Change
 
 
 @register

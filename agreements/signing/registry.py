@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -45,9 +45,7 @@ from django.template.loader import render_to_string
 from agreements.access import AnyUser, user_standing
 from agreements.canonical import canonical_bytes
 from agreements.models import Party
-
-if TYPE_CHECKING:
-    from agreements.signing.snapshot import Change
+from agreements.signing.changes import Change, party_name_changes
 
 _REGISTRY: dict[str, type[Signable]] = {}
 
@@ -94,8 +92,6 @@ class Signable:
 
     def snapshot_changes(self, signed: dict[str, Any], live: dict[str, Any]) -> list[Change]:
         """What changed in the live data since the snapshot, worth a note on the page."""
-        from agreements.signing.snapshot import party_name_changes
-
         return party_name_changes(signed, live)
 
     def snapshot_shown(self, signed: dict[str, Any], live: dict[str, Any]) -> bool:

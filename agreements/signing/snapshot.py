@@ -38,6 +38,7 @@ from django.utils import translation
 
 from agreements.canonical import canonical_bytes, sha256
 from agreements.models import Party, SigningRequest
+from agreements.signing.changes import Change
 from core.pdf import html_pdf, render_html
 
 if TYPE_CHECKING:
@@ -58,15 +59,6 @@ class Snapshot:
     content: bytes
     document_html: str
     page_html: str
-
-
-@dataclass(frozen=True)
-class Change:
-    """Live data that changed since the snapshot, in a way a reader should know (Dutch)."""
-
-    message: str
-    url: str = ""
-    link_text: str = ""
 
 
 @dataclass
@@ -214,26 +206,3 @@ def current_snapshot(signable: Signable) -> SnapshotView | None:
         changes=signable.snapshot_changes(signed, live),
         shown=bool(request.page_html) and signable.snapshot_shown(signed, live),
     )
-
-
-def party_name_changes(signed: dict[str, Any], live: dict[str, Any]) -> list[Change]:
-    """A note when a party's name changed since (every type's content has ``party_names``)."""
-    from django.utils.translation import gettext as _
-
-    before, now = signed.get("party_names") or {}, live.get("party_names") or {}
-    renamed = [
-        f"{before[slug]} → {now[slug]}"
-        for slug in sorted(before)
-        if now.get(slug, before[slug]) != before[slug]
-    ]
-    if not renamed:
-        return []
-    return [
-        Change(
-            _(
-                "De naam van een partij is sindsdien gewijzigd (%(names)s); het document noemt "
-                "de naam zoals die was toen het ter ondertekening werd aangeboden."
-            )
-            % {"names": "; ".join(renamed)}
-        )
-    ]

@@ -31,13 +31,13 @@ from django.utils.translation import gettext_lazy
 from agreements.canonical import party_names
 from agreements.models import Party, SigningRequest
 from agreements.selectors import framework_parties
+from agreements.signing.changes import Change
 from agreements.signing.freeze import lifting
 from agreements.signing.registry import Signable, register
 from agreements.signing.selectors import (
     DocumentSigningStatus,
     document_signing_status,
 )
-from agreements.signing.snapshot import Change
 from core.actors import SIGNING
 from core.audit import audit_log
 from cycle.evaluation import selectors, services
