@@ -13,7 +13,16 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from agreements.models import Addendum, Agreement, Framework, Target, Theme
+from agreements.models import (
+    Addendum,
+    Agreement,
+    Framework,
+    FrameworkSignatory,
+    Party,
+    ProcessStep,
+    Target,
+    Theme,
+)
 
 
 def _plain(value: Any) -> Any:
@@ -53,8 +62,29 @@ TARGET_FIELDS = (
 )
 
 
+PROCESS_STEP_FIELDS = (
+    "order",
+    "period_label",
+    "description",
+    "deliverable",
+    "owner_kind",
+    "deadline_month",
+    "deadline_day",
+    "applies_to_next_year",
+    "is_statutory",
+)
+
+
+def party_names(parties: list[Party]) -> dict[str, str]:
+    """{slug: name} of the parties a document names: names are not frozen, so a signed
+    document keeps the names it was signed with (agreements.signing.snapshot)."""
+    return {party.slug: party.name for party in parties}
+
+
 def framework_content(framework: Framework) -> dict[str, Any]:
-    """The framework as data, read fresh from the database (five queries)."""
+    """The framework as data, read fresh from the database (eight queries): its texts, themes,
+    agreements and targets, its annual calendar (process steps), its printed signatories and
+    the names of its parties, everything its page and PDF show."""
     fw = Framework.objects.select_related("municipality").get(pk=framework.pk)
     themes = list(Theme.objects.filter(framework=fw).order_by("number"))
     agreements = list(
@@ -83,8 +113,26 @@ def framework_content(framework: Framework) -> dict[str, Any]:
                 "targets": targets_by_agreement.get(agreement.pk, []),
             }
         )
+    steps = ProcessStep.objects.filter(framework=fw).order_by("order", "id")
+    signatories = FrameworkSignatory.objects.filter(framework=fw).select_related("party")
+    named = {fw.municipality, *fw.parties.all()}
+    named |= {p for a in agreements for p in a.responsible_parties.all()}
+    named |= {p for t in targets for p in t.parties.all()}
     return {
         "document": "framework",
+        "party_names": party_names(sorted(named, key=lambda p: p.slug)),
+        "process_steps": [
+            {name: getattr(step, name) for name in PROCESS_STEP_FIELDS} for step in steps
+        ],
+        "signatories": [
+            {
+                "order": s.order,
+                "name": s.name,
+                "job_title": s.job_title,
+                "party": s.party.slug if s.party_id else None,
+            }
+            for s in sorted(signatories, key=lambda s: (s.order, s.pk))
+        ],
         "framework": {
             "slug": fw.slug,
             "title": fw.title,
@@ -113,10 +161,17 @@ def framework_content(framework: Framework) -> dict[str, Any]:
 
 
 def addendum_content(addendum: Addendum) -> dict[str, Any]:
+    """The addendum as data: its reason and every change (old and new value), and the names of
+    the framework and of its parties as its page and PDF show them."""
     changes = addendum.changes.select_related("agreement__theme", "target").order_by("order", "id")
+    framework = addendum.framework
     return {
         "document": "addendum",
-        "framework": addendum.framework.slug,
+        "framework": framework.slug,
+        "framework_title": framework.title,
+        "party_names": party_names(
+            sorted({framework.municipality, *framework.parties.all()}, key=lambda p: p.slug)
+        ),
         "number": addendum.number,
         "title": addendum.title,
         "reason": addendum.reason,
@@ -124,7 +179,9 @@ def addendum_content(addendum: Addendum) -> dict[str, Any]:
         "changes": [
             {
                 "agreement": change.agreement.code,
+                "agreement_title": change.agreement.title,
                 "target": change.target.code if change.target_id else None,
+                "target_label": change.target.label if change.target_id else None,
                 "field": change.field,
                 "old": change.old_value,
                 "new": change.new_value,

@@ -482,6 +482,12 @@ class SigningRequest(models.Model):
     )
     content = models.TextField(_("canonieke inhoud"), editable=False)
     content_hash = models.CharField(_("SHA-256 van de inhoud"), max_length=64, db_index=True)
+    # The snapshot (agreements.signing.snapshot): the document as printed and the document part
+    # of its page, rendered when it was put up. Their SHA-256 are in ``content``, so the hash
+    # covers what is shown; a signed page and the signed PDF render from these, never from live
+    # data. Written once, at put-up.
+    document_html = models.TextField(_("document (printweergave)"), blank=True, editable=False)
+    page_html = models.TextField(_("document (paginaweergave)"), blank=True, editable=False)
     parties = models.ManyToManyField(
         Party, verbose_name=_("partijen die tekenen"), related_name="+"
     )
@@ -530,6 +536,9 @@ class SigningRequest(models.Model):
             ),
         ]
 
+    # What was put up for signing: never changed after the round was created.
+    SNAPSHOT_FIELDS = ("content", "content_hash", "document_html", "page_html")
+
     def __str__(self) -> str:
         return f"{self.title} (ronde {self.round})"
 
@@ -537,8 +546,16 @@ class SigningRequest(models.Model):
         from agreements.signing.freeze import SignedDocumentError
 
         if self.pk is not None:
-            old = SigningRequest.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if old == self.Status.SIGNED:
+            old = (
+                SigningRequest.objects.filter(pk=self.pk)
+                .values_list("status", *self.SNAPSHOT_FIELDS)
+                .first()
+            )
+            if old is not None and (
+                old[0] == self.Status.SIGNED
+                or tuple(old[1:]) != tuple(getattr(self, f) for f in self.SNAPSHOT_FIELDS)
+            ):
+                # A signed round never changes; the snapshot of an open one neither.
                 raise SignedDocumentError()
         super().save(*args, **kwargs)
 

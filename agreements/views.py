@@ -7,6 +7,8 @@ from django.utils.text import slugify
 from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
 from agreements.forms import TargetFilterForm
+from agreements.signing.framework import FrameworkSignable
+from agreements.signing.snapshot import current_snapshot, snapshot_pdf
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, file_response
 
@@ -20,13 +22,11 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_user(request.user, slug)
-    context = {
-        "framework": framework,
-        "themes": selectors.framework_themes(framework),
-        "parties": selectors.framework_parties(framework),
-        "signatories": selectors.framework_signatories(framework),
-        "process_steps": selectors.framework_process_steps(framework),
-    }
+    # Up for signing or signed: the document part as put up, never live data.
+    snapshot = current_snapshot(FrameworkSignable(framework))
+    context = {"framework": framework, "snapshot": snapshot}
+    if snapshot is None or not snapshot.shown:
+        context.update(FrameworkSignable(framework).pdf_context())
     return render(request, "agreements/framework_detail.html", context)
 
 
@@ -66,13 +66,12 @@ def target_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def framework_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_user(request.user, slug)
-    context = {
-        "framework": framework,
-        "themes": selectors.framework_themes(framework),
-        "parties": selectors.framework_parties(framework),
-        "signatories": selectors.framework_signatories(framework),
-        "process_steps": selectors.framework_process_steps(framework),
-    }
-    pdf = render_pdf("agreements/print/framework.html", context)
+    signable = FrameworkSignable(framework)
+    snapshot = current_snapshot(signable)
+    if snapshot is not None and snapshot.shown:
+        # The version put up for signing: the signed PDF, or while open the stored document.
+        pdf = snapshot_pdf(snapshot.request)
+    else:
+        pdf = render_pdf(signable.pdf_template(), signable.pdf_context())
     filename = f"{slugify(framework.title)}.pdf"
     return file_response(pdf, filename=filename, content_type=PDF_TYPE)

@@ -201,7 +201,12 @@ def content_digest(html: str) -> str:
 
 def render_pdf(template_name: str, context: dict, *, use_cache: bool = True) -> bytes:
     """Render a print template to PDF bytes; an unchanged document comes from the cache."""
-    html = render_html(template_name, context)
+    return html_pdf(render_html(template_name, context), use_cache=use_cache)
+
+
+def html_pdf(html: str, *, use_cache: bool = True) -> bytes:
+    """PDF bytes of print HTML rendered before (e.g. a signing round's stored snapshot), through
+    the same cache as render_pdf."""
     if not use_cache:
         return html_to_pdf(html)
     key = cache_key(html)

@@ -27,8 +27,8 @@ class AddendumSignable(Signable):
     def title(self) -> str:
         return f"Addendum {self.obj.number} bij {self.obj.framework.title}: {self.obj.title}"
 
-    def canonical_content(self) -> bytes:
-        return canonical.canonical_bytes(canonical.addendum_content(self.obj))
+    def canonical_data(self) -> dict[str, Any]:
+        return canonical.addendum_content(self.obj)
 
     def parties(self) -> list[Party]:
         return selectors.framework_parties(self.obj.framework)
@@ -42,6 +42,16 @@ class AddendumSignable(Signable):
             "framework": self.obj.framework,
             "changes": addendum_changes_with_diff(self.obj),
             "parties": self.parties(),
+        }
+
+    # Its page's reason and changes, as put up (agreements.signing.snapshot.current_snapshot).
+    page_template = "agreements/addenda/_document.html"
+
+    def page_context(self) -> dict[str, Any]:
+        return {
+            "addendum": self.obj,
+            "framework": self.obj.framework,
+            "changes": addendum_changes_with_diff(self.obj),
         }
 
     def get_absolute_url(self) -> str:

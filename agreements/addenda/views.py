@@ -18,6 +18,7 @@ from agreements.addenda.signing import AddendumSignable
 from agreements.models import Addendum, FrameworkVersion
 from agreements.signing import selectors as signing_selectors
 from agreements.signing.forms import AddendumForm
+from agreements.signing.snapshot import current_snapshot
 
 
 def _addendum(framework, number: int) -> Addendum:
@@ -48,10 +49,14 @@ def addendum_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     signable = AddendumSignable(addendum)
     rounds = signing_selectors.document_requests(signable)
     current = rounds[0] if rounds else None
+    snapshot = current_snapshot(signable)
     context = {
         "framework": framework,
         "addendum": addendum,
-        "changes": services.addendum_changes_with_diff(addendum),
+        "snapshot": snapshot,
+        "changes": []
+        if snapshot and snapshot.shown
+        else services.addendum_changes_with_diff(addendum),
         "current": current,
         "statuses": signing_selectors.party_statuses(current) if current else [],
     }

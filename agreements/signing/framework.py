@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import canonical, selectors
 from agreements.models import Addendum, Framework, Party
+from agreements.signing.changes import Change
 from agreements.signing.freeze import SIGNING_STATE_OPEN, SIGNING_STATE_SIGNED, SIGNING_STATE_UP
 from agreements.signing.registry import Signable, register
 
@@ -24,8 +25,8 @@ class FrameworkSignable(Signable):
     def title(self) -> str:
         return f"{self.obj.title} (versie {self.obj.version})"
 
-    def canonical_content(self) -> bytes:
-        return canonical.canonical_bytes(canonical.framework_content(self.obj))
+    def canonical_data(self) -> dict[str, Any]:
+        return canonical.framework_content(self.obj)
 
     def parties(self) -> list[Party]:
         return selectors.framework_parties(self.obj)
@@ -44,6 +45,36 @@ class FrameworkSignable(Signable):
 
     def get_absolute_url(self) -> str:
         return reverse("agreements:framework-detail", args=[self.obj.slug])
+
+    # Its page's document part, as put up (agreements.signing.snapshot.current_snapshot).
+    page_template = "agreements/_framework_document.html"
+
+    def page_context(self) -> dict[str, Any]:
+        return self.pdf_context()
+
+    def snapshot_shown(self, signed: dict[str, Any], live: dict[str, Any]) -> bool:
+        # An accepted addendum is the one sanctioned change of a signed framework: from then on
+        # the page shows the framework as amended (its tables are frozen) with a note.
+        return signed["framework"]["version"] == live["framework"]["version"]
+
+    def snapshot_changes(self, signed: dict[str, Any], live: dict[str, Any]) -> list[Change]:
+        changes = super().snapshot_changes(signed, live)
+        if not self.snapshot_shown(signed, live):
+            changes.append(
+                Change(
+                    _(
+                        "Het kader is na de ondertekening van versie %(signed)s gewijzigd bij "
+                        "addendum; hieronder staat de geldende versie %(live)s."
+                    )
+                    % {
+                        "signed": signed["framework"]["version"],
+                        "live": live["framework"]["version"],
+                    },
+                    reverse("agreements:addendum-list", args=[self.obj.slug]),
+                    _("Naar de addenda"),
+                )
+            )
+        return changes
 
     def can_put_up(self) -> bool:
         # Not while an addendum that would change it awaits the parties' consent.

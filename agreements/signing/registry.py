@@ -15,7 +15,7 @@ evaluation plug in with a few lines in their own app, e.g. in cycle/jaarschijf/s
         label = _("jaarschijf")
 
         def title(self): return str(self.obj)
-        def canonical_content(self): return canonical_bytes(jaarschijf_content(self.obj))
+        def canonical_data(self): return jaarschijf_content(self.obj)
         def parties(self): return list(self.obj.cycle_year.framework.parties.all())
         def pdf_template(self): return "cycle/print/jaarschijf.html"
         def pdf_context(self): return {...}
@@ -40,9 +40,12 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.http import Http404
+from django.template.loader import render_to_string
 
 from agreements.access import AnyUser, user_standing
+from agreements.canonical import canonical_bytes
 from agreements.models import Party
+from agreements.signing.changes import Change, party_name_changes
 
 _REGISTRY: dict[str, type[Signable]] = {}
 
@@ -65,8 +68,35 @@ class Signable:
     def title(self) -> str:
         return str(self.obj)
 
-    def canonical_content(self) -> bytes:
+    def canonical_data(self) -> dict[str, Any]:
+        """Everything the document's page and PDF show, as JSON-able data (agreements.canonical):
+        at put-up it is hashed and stored (agreements.signing.snapshot). Include
+        ``party_names`` ({slug: name}) for the parties the document names."""
         raise NotImplementedError
+
+    def canonical_content(self) -> bytes:
+        return canonical_bytes(self.canonical_data())
+
+    # The document part of the document's page, rendered without a request at put-up and shown
+    # instead of live data while the round is open or signed; None: the page has none (it shows
+    # only frozen tables).
+    page_template: ClassVar[str | None] = None
+
+    def page_context(self) -> dict[str, Any]:
+        return {}
+
+    def render_page(self) -> str:
+        if self.page_template is None:
+            return ""
+        return render_to_string(self.page_template, self.page_context())
+
+    def snapshot_changes(self, signed: dict[str, Any], live: dict[str, Any]) -> list[Change]:
+        """What changed in the live data since the snapshot, worth a note on the page."""
+        return party_name_changes(signed, live)
+
+    def snapshot_shown(self, signed: dict[str, Any], live: dict[str, Any]) -> bool:
+        """Whether the page shows the stored page part (else the live document)."""
+        return True
 
     def parties(self) -> list[Party]:
         """Every party that must sign; each signs through one of its signatories."""

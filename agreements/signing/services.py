@@ -30,10 +30,16 @@ from agreements.access import user_membership
 from agreements.canonical import sha256
 from agreements.models import Membership, Party, Signature, SigningRequest
 from agreements.signing.registry import Signable, load_signable
+from agreements.signing.snapshot import (
+    live_data_matches,
+    signed_document_html,
+    signing_context,
+    snapshot_take,
+)
 from agreements.twofactor import services as twofactor
 from core.actors import person
 from core.audit import audit_log
-from core.pdf import render_pdf
+from core.pdf import html_to_pdf, render_pdf
 from core.throttle import failure_record, locked_until
 
 logger = logging.getLogger(__name__)
@@ -127,7 +133,9 @@ def signing_put_up(*, signable: Signable, user: Any, confirmed: bool = False) ->
             )
             % {"parties": ", ".join(missing)}
         )
-    content = signable.canonical_content()
+    put_up_at = timezone.now()
+    # Everything the page and the PDF show, as data and as rendered (agreements.signing.snapshot).
+    snapshot = snapshot_take(signable, put_up_at=put_up_at)
     last = SigningRequest.objects.filter(
         document_type=signable.key, object_id=signable.pk
     ).aggregate(last=Max("round"))["last"]
@@ -136,10 +144,12 @@ def signing_put_up(*, signable: Signable, user: Any, confirmed: bool = False) ->
         object_id=signable.pk,
         round=(last or 0) + 1,
         title=signable.title()[:300],
-        content=content.decode("utf-8"),
-        content_hash=sha256(content),
+        content=snapshot.content.decode("utf-8"),
+        content_hash=sha256(snapshot.content),
+        document_html=snapshot.document_html,
+        page_html=snapshot.page_html,
         put_up_by=user,
-        put_up_at=timezone.now(),
+        put_up_at=put_up_at,
     )
     request.parties.set(parties)
     signable.on_put_up(round=request.round)
@@ -291,9 +301,13 @@ def _signature_add(
             _("%(party)s heeft deze versie al ondertekend.") % {"party": membership.party.name}
         )
     # The document is frozen; this is the last line of defence against a changed document.
-    if sha256(signable.canonical_content()) != signing_request.content_hash:
+    if not live_data_matches(signable, signing_request):
         raise SigningError(
-            _("Het document is gewijzigd sinds het ter ondertekening werd aangeboden.")
+            _(
+                "Wat dit document toont (bijvoorbeeld voorraadcijfers of de naam van een partij) "
+                "is gewijzigd sinds het ter ondertekening werd aangeboden. Er is niets "
+                "ondertekend. Teken niet, of vraag de werkgroep het opnieuw aan te bieden."
+            )
         )
     method = (
         Signature.Method.PASSWORD_TOTP
@@ -363,28 +377,26 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
 
 
 def signing_place(signable: Signable) -> str:
-    """Where the parties sign: the municipality's name ("Gemeente Kerkrade" -> "Kerkrade")."""
+    """Where the parties sign: the municipality's name now ("Gemeente Kerkrade" -> "Kerkrade").
+    The signed PDF takes it from the round's snapshot instead (snapshot.signing_context)."""
     for party in signable.parties():
         if party.kind == Party.Kind.MUNICIPALITY:
-            name = party.name
-            return name.removeprefix("Gemeente ").strip()
+            return party.name.removeprefix("Gemeente ").strip()
     return ""
 
 
 def render_signed_pdf(*, signing_request: SigningRequest, signable: Signable) -> bytes:
-    """The document's own print template, followed by the signature page and audit section."""
-    signatures = list(
-        signing_request.signatures.select_related("party").order_by("signed_at", "id")
-    )
+    """The document as it was put up for signing (the stored print HTML of the round), followed
+    by the signature page and audit section. Never from live data: a party renamed or a stock
+    figure imported after put-up does not reach the signed PDF."""
+    signing = signing_context(signing_request, signable)
+    if signing_request.document_html:
+        return html_to_pdf(signed_document_html(signing_request, signing=signing))
+    # A round put up before snapshots were stored: its document as it renders now.
     context = {
         **signable.pdf_context(),
         "document_template": signable.pdf_template(),
-        "signing": {
-            "request": signing_request,
-            "signatures": signatures,
-            "place": signing_place(signable),
-            "label": signable.label,
-        },
+        "signing": signing,
     }
     return render_pdf("agreements/print/signed.html", context, use_cache=False)
 

@@ -18,6 +18,7 @@ from agreements.signing import selectors as sel
 from agreements.signing import services
 from agreements.signing.forms import DeclineForm, SignForm, VerifyForm
 from agreements.signing.registry import Signable, get_signable_for_user
+from agreements.signing.snapshot import current_request, snapshot_pdf
 from agreements.twofactor.services import has_device
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, file_response
@@ -173,9 +174,14 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def document_pdf(request: HttpRequest, document_type: str, pk: int) -> HttpResponse:
-    """The document as it is now (for reading before signing)."""
+    """The document for reading before signing: while a round is open or signed, the version
+    put up (its snapshot), else as it is now."""
     signable = get_signable_for_user(request.user, document_type, pk)
-    pdf = render_pdf(signable.pdf_template(), signable.pdf_context())
+    current = current_request(signable)
+    if current is not None:
+        pdf = snapshot_pdf(current)
+    else:
+        pdf = render_pdf(signable.pdf_template(), signable.pdf_context())
     return _pdf_response(pdf, f"{slugify(signable.title())}.pdf")
 
 

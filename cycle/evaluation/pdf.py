@@ -6,8 +6,9 @@ the content digest of the print HTML (core.stored_pdf). Every process that share
 rendered it (``load_demo`` renders the adopted evaluation ahead).
 
 - Not signed (concept, adopted, up for signing): the file is served only when its name carries
-  the digest of the evaluation as it renders now; after any change of what the PDF shows it is
-  stale, and a new one is rendered.
+  the digest of the evaluation as it renders now (up for signing: of the document as it was
+  put up, the round's stored snapshot); after any change of what the PDF shows it is stale, and
+  a new one is rendered.
 - Signed: the download is the signed PDF of its round, rendered once when the last party signed
   and stored with the round (agreements.signing); it is never rendered again and never changes.
 
@@ -94,6 +95,23 @@ def signed_pdf(evaluation: Evaluation) -> bytes | None:
     return bytes(signed) if signed else None
 
 
+def print_html(evaluation: Evaluation) -> str:
+    """The print HTML of the PDF: while a round is open, the document as it was put up (its
+    snapshot, agreements.signing.snapshot), so that live data cannot alter it; else as it
+    renders now."""
+    put_up = (
+        SigningRequest.objects.filter(
+            document_type=Evaluation.signing_key,
+            object_id=evaluation.pk,
+            status=SigningRequest.Status.OPEN,
+        )
+        .exclude(document_html="")
+        .values_list("document_html", flat=True)
+        .first()
+    )
+    return put_up or pdf_helper.render_html(TEMPLATE, pdf_context(evaluation))
+
+
 def _stem(evaluation: Evaluation) -> str:
     return f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.pk}"
 
@@ -105,7 +123,7 @@ def lookup(evaluation: Evaluation) -> bytes | None:
         return signed
     if not evaluation.pdf:
         return None  # nothing stored: no need to render the HTML to know
-    html = pdf_helper.render_html(TEMPLATE, pdf_context(evaluation))
+    html = print_html(evaluation)
     if not stored_pdf.matches(evaluation.pdf, pdf_helper.content_digest(html)):
         return None
     return stored_pdf.read(evaluation.pdf)
@@ -116,7 +134,7 @@ def evaluation_pdf(evaluation: Evaluation) -> bytes:
     signed = signed_pdf(evaluation)
     if signed is not None:
         return signed
-    html = pdf_helper.render_html(TEMPLATE, pdf_context(evaluation))
+    html = print_html(evaluation)
     digest = pdf_helper.content_digest(html)
     if stored_pdf.matches(evaluation.pdf, digest):
         data = stored_pdf.read(evaluation.pdf)

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agreements.canonical import canonical_bytes
+from agreements.canonical import party_names
 from agreements.models import Party, SigningRequest
 from agreements.selectors import framework_parties
+from agreements.signing.changes import Change
 from agreements.signing.freeze import lifting
 from agreements.signing.registry import Signable, register
 from agreements.signing.selectors import (
@@ -38,7 +40,7 @@ from agreements.signing.selectors import (
 )
 from core.actors import SIGNING
 from core.audit import audit_log
-from cycle.evaluation import services
+from cycle.evaluation import selectors, services
 from cycle.models import (
     Contribution,
     ContributionRealisation,
@@ -80,12 +82,114 @@ def _contribution_key(c: Contribution) -> tuple:
     )
 
 
-def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
-    """The evaluation as data, read fresh from the database (four queries).
+def _text(value: Any) -> str:
+    return str(value) if value is not None else ""
 
-    Its conclusions, every realisation (with the contribution it realises) and the year figures
-    of the framework's corporations for the evaluated year, in an order that does not depend on
-    the database. Lifecycle fields (state, version, who adopted and when) are not content.
+
+def _outcome(outcome: Any) -> dict[str, str] | None:
+    if outcome is None:
+        return None
+    return {"light": str(outcome.light), "rule": _text(outcome.rule)}
+
+
+def _check(row: selectors.CheckRow) -> dict[str, str]:
+    return {
+        "label": _text(row.label),
+        "value": _text(row.value),
+        "norm": _text(row.norm),
+        "light": str(row.light),
+        "rule": _text(row.rule),
+        "note": _text(row.note),
+    }
+
+
+def _progress(row: selectors.ProgressRow | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {
+        "target": row.target.code,
+        "per_year": {str(y): _quantity(v) for y, v in sorted(row.per_year.items())},
+        "realised": _quantity(row.realised),
+        "due": _quantity(row.due),
+        **_outcome(row.outcome),
+    }
+
+
+def summary_content(summary: selectors.EvaluationSummary) -> dict[str, Any]:
+    """What the evaluation's page and PDF compute (selectors.evaluation_summary), as data: the
+    traffic lights with their rules and every check row, and the inputs from outside the
+    evaluation they are computed from: the stock figures (housing_stock, not frozen: a new
+    import must not flip a signed light), the year figures of every year of the framework so
+    far, the realised quantities of earlier evaluations, and the framework's targets."""
+    return {
+        "stock": {
+            "per_corporation": {
+                row.corporation.slug: _quantity(row.stock) for row in summary.permit_rows
+            },
+            "source": summary.stock_source,
+            "nultreden": _quantity(summary.nultreden_stock),
+            "nultreden_source": summary.nultreden_source,
+        },
+        "lights": {
+            "overall": str(summary.light),
+            "themes": [
+                {
+                    "number": theme.theme.number,
+                    "title": theme.theme.title,
+                    "light": str(theme.light),
+                    "rule": _text(theme.rule),
+                    "realisation": _outcome(theme.realisation),
+                    "counts": dict(sorted(theme.counts.items())),
+                    "targets": [
+                        {
+                            "code": status.target.code,
+                            "label": status.target.label,
+                            "description": _text(status.description),
+                            "value": _quantity(status.target.value),
+                            "light": str(status.light),
+                            "rule": _text(status.rule),
+                            "checks": [_check(check) for check in status.checks],
+                        }
+                        for status in theme.targets
+                    ],
+                }
+                for theme in summary.themes
+            ],
+        },
+        "permit_holders": [
+            {
+                "corporation": row.corporation.slug,
+                "stock": _quantity(row.stock),
+                "due": row.due,
+                "lettings": row.lettings,
+                "relets": row.relets,
+                "share": _quantity(row.share),
+                "share_outcome": _outcome(row.share_outcome),
+                "task_outcome": _outcome(row.task_outcome),
+            }
+            for row in summary.permit_rows
+        ],
+        "years": [
+            {
+                name: (_quantity(value) if isinstance(value, Decimal) else value)
+                for name, value in vars(row).items()
+            }
+            for row in summary.years
+        ],
+        "progress": [_progress(row) for row in summary.progress],
+        "nultreden": _progress(summary.nultreden),
+        "charts": [{"key": c.key, "title": _text(c.title), "desc": c.desc} for c in summary.charts],
+    }
+
+
+def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as data, read fresh from the database.
+
+    Its conclusions, every realisation (with the contribution it realises), the year figures
+    of the framework's corporations for the evaluated year, and everything its page computes
+    from them and from data outside the evaluation (summary_content: lights, stock, years), in
+    an order that does not depend on the database. Lifecycle fields (state, version, who
+    adopted and when) are not content.
     """
     obj = Evaluation.objects.select_related(
         "cycle_year__framework", "cycle_year__municipality", "jaarschijf"
@@ -107,8 +211,13 @@ def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
         ).select_related("corporation"),
         key=lambda f: f.corporation.slug,
     )
+    summary = selectors.evaluation_summary(obj)
+    named = {obj.cycle_year.municipality, *summary.parties}
+    named |= {r.contribution.party for r in realisations}
     return {
         "document": KEY,
+        "party_names": party_names(sorted(named, key=lambda p: p.slug)),
+        **summary_content(summary),
         "evaluation": {
             "evaluated_year": year,
             "cycle_year": obj.cycle_year.year,
@@ -179,8 +288,8 @@ class EvaluationSignable(Signable):
         )
         return {pk: deadline for pk, deadline in rows if deadline is not None}
 
-    def canonical_content(self) -> bytes:
-        return canonical_bytes(evaluation_content(self.obj))
+    def canonical_data(self) -> dict[str, Any]:
+        return evaluation_content(self.obj)
 
     def parties(self) -> list[Party]:
         return framework_parties(self.obj.cycle_year.framework)
@@ -200,6 +309,50 @@ class EvaluationSignable(Signable):
 
     def get_absolute_url(self) -> str:
         return reverse("cycle:evaluation-detail", args=[self.obj.pk])
+
+    # The lights, checks and realisations of the page, as put up (snapshot.current_snapshot).
+    page_template = "cycle/evaluation/_document.html"
+
+    def page_context(self) -> dict[str, Any]:
+        evaluation = Evaluation.objects.select_related(
+            "cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"
+        ).get(pk=self.obj.pk)
+        summary = selectors.evaluation_summary(evaluation)
+        return {"evaluation": evaluation, "summary": summary, "framework": summary.framework}
+
+    def snapshot_changes(self, signed: dict[str, Any], live: dict[str, Any]) -> list[Change]:
+        changes = super().snapshot_changes(signed, live)
+        if signed.get("stock") != live.get("stock"):
+            changes.append(
+                Change(
+                    _("De voorraadcijfers zijn sindsdien bijgewerkt."),
+                    reverse("housing_stock:overview"),
+                    _("Naar de woningvoorraad van nu"),
+                )
+            )
+        if signed.get("years") != live.get("years") or signed.get("progress") != live.get(
+            "progress"
+        ):
+            changes.append(
+                Change(
+                    _(
+                        "De jaarcijfers of realisaties van de jaren van het kader zijn sindsdien "
+                        "gewijzigd."
+                    ),
+                    reverse("cycle:evaluation-years", args=[self.obj.pk]),
+                    _("Naar de cijfers van nu"),
+                )
+            )
+        if signed.get("lights") != live.get("lights"):
+            changes.append(
+                Change(
+                    _(
+                        "Met de gegevens van nu zou de toetsing anders uitvallen; hier staat de "
+                        "toetsing van de versie die ter ondertekening is aangeboden."
+                    )
+                )
+            )
+        return changes
 
     def can_put_up(self) -> bool:
         return _can_put_up(self.obj)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.models import Party
+from agreements.signing.snapshot import current_snapshot
 from core.responses import PDF_TYPE, file_response
 from cycle import access as cycle_access
 from cycle.evaluation import access as rules
@@ -20,6 +21,7 @@ from cycle.evaluation import pdf as pdfs
 from cycle.evaluation import selectors, services
 from cycle.evaluation import signing as evaluation_signing
 from cycle.evaluation.forms import CommentForm, ConclusionForm, RealisationForm, YearFiguresForm
+from cycle.evaluation.signing import EvaluationSignable
 
 
 def _errors(form, error: ValidationError) -> None:
@@ -92,7 +94,10 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = rules.get_evaluation_for_user(request.user, pk)
     context = _base(request, evaluation)
-    context["summary"] = selectors.evaluation_summary(evaluation)
+    # Up for signing or signed: the lights and figures as put up, never live data.
+    context["snapshot"] = snapshot = current_snapshot(EvaluationSignable(evaluation))
+    if snapshot is None or not snapshot.shown:
+        context["summary"] = selectors.evaluation_summary(evaluation)
     context["comments"] = list(selectors.comments(evaluation))
     context["comment_form"] = CommentForm()
     context["signing"] = evaluation_signing.signing_status(evaluation, request.user)

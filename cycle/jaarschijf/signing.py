@@ -30,8 +30,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from agreements.canonical import canonical_bytes
-from agreements.models import Party, Signature, SigningRequest
+from agreements.canonical import party_names
+from agreements.models import Agreement, Party, Signature, SigningRequest
 from agreements.selectors import framework_parties
 from agreements.signing.registry import Signable, register
 from agreements.signing.selectors import (
@@ -57,7 +57,7 @@ def _quantity(value: Any) -> str | None:
 
 
 def jaarschijf_content(jaarschijf: Jaarschijf) -> dict[str, Any]:
-    """The jaarschijf as data, read fresh from the database (three queries).
+    """The jaarschijf as data, read fresh from the database (five queries).
 
     Its texts and every contribution, in a fixed order that does not depend on the database
     (NULL ordering differs between SQLite and PostgreSQL, so the sort is done here). Lifecycle
@@ -70,7 +70,7 @@ def jaarschijf_content(jaarschijf: Jaarschijf) -> dict[str, Any]:
     texts = JaarschijfText.objects.filter(jaarschijf=obj).order_by("key")
     contributions = sorted(
         Contribution.objects.filter(jaarschijf=obj).select_related(
-            "agreement__theme", "party", "target"
+            "agreement__theme", "party", "target", "bid"
         ),
         key=lambda c: (
             c.agreement_id is None,
@@ -80,16 +80,23 @@ def jaarschijf_content(jaarschijf: Jaarschijf) -> dict[str, Any]:
             c.pk,
         ),
     )
+    agreements = Agreement.objects.filter(theme__framework=framework).select_related("theme")
+    named = {obj.cycle_year.municipality, *framework_parties(framework)}
+    named |= {c.party for c in contributions}
     return {
         "document": KEY,
+        "party_names": party_names(sorted(named, key=lambda p: p.slug)),
         "jaarschijf": {
             "plan_year": obj.plan_year,
             "cycle_year": obj.cycle_year.year,
             "municipality": obj.cycle_year.municipality.slug,
             "framework": framework.slug,
+            "framework_title": framework.title,
             "framework_version": framework.version,
             "signing_round": obj.signing_round,
         },
+        # The framework's agreements as the page and PDF name them (an addendum may retitle one).
+        "agreements": {a.code: a.title for a in agreements},
         "texts": [{"key": piece.key, "text": piece.text} for piece in texts],
         "contributions": [
             {
@@ -102,6 +109,8 @@ def jaarschijf_content(jaarschijf: Jaarschijf) -> dict[str, Any]:
                 "target": c.target.code if c.target_id else None,
                 "done": c.done,
                 "source": c.source,
+                # The bid version a contribution "uit het bod" cites (a submitted bid is final).
+                "bid_version": c.bid.version if c.bid_id else None,
                 "order": c.order,
             }
             for c in contributions
@@ -141,8 +150,8 @@ class JaarschijfSignable(Signable):
         )
         return {pk: deadline for pk, deadline in rows if deadline is not None}
 
-    def canonical_content(self) -> bytes:
-        return canonical_bytes(jaarschijf_content(self.obj))
+    def canonical_data(self) -> dict[str, Any]:
+        return jaarschijf_content(self.obj)
 
     def parties(self) -> list[Party]:
         return framework_parties(self.obj.cycle_year.framework)

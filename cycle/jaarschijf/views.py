@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from agreements.models import Agreement
+from agreements.signing.snapshot import current_request, current_snapshot, snapshot_pdf
 from core.diffing import diff_html
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, XLSX_TYPE, file_response
@@ -108,6 +109,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "jaarschijf": jaarschijf,
         "cycle_year": jaarschijf.cycle_year,
         "signing": jaarschijf_signing.signing_status(jaarschijf, request.user),
+        # Up for signing or signed: which version, and what changed elsewhere since. Its own
+        # tables are frozen, so the page itself stays live (comments, filters).
+        "snapshot": current_snapshot(jaarschijf_signing.JaarschijfSignable(jaarschijf)),
         "bid_pending": updates.pending_corporations(jaarschijf),
         # the piece partials ask for it, whether the page or an htmx view renders them
         "can_comment": page.can_comment,
@@ -583,9 +587,11 @@ def _export_context(request: HttpRequest, pk: int) -> dict:
 @require_GET
 def pdf(request: HttpRequest, pk: int) -> HttpResponse:
     context = _export_context(request, pk)
-    # The print template shows no user-specific data (edit rights, presence): one cache entry.
-    data = render_pdf("cycle/print/jaarschijf.html", context)
     jaarschijf = context["jaarschijf"]
+    # Up for signing or signed: the version put up (signed PDF or stored document), not live.
+    current = current_request(jaarschijf_signing.JaarschijfSignable(jaarschijf))
+    # The print template shows no user-specific data (edit rights, presence): one cache entry.
+    data = snapshot_pdf(current) if current else render_pdf("cycle/print/jaarschijf.html", context)
     name = f"jaarschijf-{jaarschijf.plan_year}-{jaarschijf.get_state_display().lower()}.pdf"
     return file_response(data, filename=name.replace(" ", "-"), content_type=PDF_TYPE)
 

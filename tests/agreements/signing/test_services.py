@@ -20,6 +20,7 @@ from agreements.signing.services import (
     signing_decline,
     signing_put_up,
 )
+from agreements.signing.snapshot import renderings_match, signed_data
 from core.models import AuditEvent
 from tests.factories import MembershipFactory, otp_code
 
@@ -69,8 +70,12 @@ def test_put_up_freezes_and_records_hash_and_round(world):
     world.framework.refresh_from_db()
     assert world.framework.signing_state == Framework.SigningState.UP_FOR_SIGNING
     assert request.round == 1
-    expected = hashlib.sha256(canonical_bytes(framework_content(world.framework))).hexdigest()
-    assert request.content_hash == expected
+    # The hash covers the data and the SHA-256 of both stored renderings (the snapshot).
+    assert request.content_hash == hashlib.sha256(request.content.encode("utf-8")).hexdigest()
+    assert signed_data(request) == json.loads(canonical_bytes(framework_content(world.framework)))
+    assert renderings_match(request)
+    assert "Kader Teststad" in request.document_html
+    assert request.page_html.lstrip().startswith('<div class="pa-document">')
     assert set(request.parties.all()) == set(world.parties)
     assert AuditEvent.objects.filter(action="signing_put_up").exists()
 

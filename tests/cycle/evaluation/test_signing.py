@@ -22,6 +22,7 @@ from agreements.signing.services import (
     signing_decline,
     signing_put_up,
 )
+from agreements.signing.snapshot import live_data_matches, signed_data
 from core.actors import DEMO_LOADER
 from cycle.evaluation import services as es
 from cycle.evaluation.signing import EvaluationSignable, signing_status
@@ -180,13 +181,14 @@ def test_an_adopted_evaluation_cannot_be_put_up(world, evaluation):
 def test_putting_up_freezes_the_evaluation(world, filled):
     request = put_up(world, filled)
     assert request.round == 1
-    assert request.content_hash == sha256(EvaluationSignable(filled).canonical_content())
+    assert request.content_hash == sha256(request.content.encode("utf-8"))
+    assert signed_data(request) == json.loads(EvaluationSignable(filled).canonical_content())
     assert {p.slug for p in request.parties.all()} == set(SIGNATORIES)
     assert EvaluationSignable(_fresh(filled)).is_frozen()
     for edit in _edits(world, filled):
         with pytest.raises(ValidationError):
             edit()
-    assert json.loads(EvaluationSignable(filled).canonical_content()) == json.loads(request.content)
+    assert live_data_matches(EvaluationSignable(_fresh(filled)), request)
     with pytest.raises(SigningError):
         put_up(world, _fresh(filled))  # one open round at a time
 

@@ -19,8 +19,9 @@ from .conftest import contribution_of
 # signing status: one query for the current signing round (none is open in this fixture), and
 # whether a bid is newer than the jaarschijf (four: the bids, their lines, the contributions
 # from a bid and the lines of the versions they came from), and the user's visit (read, then
-# updated: for "gewijzigd sinds mijn laatste bezoek").
-PAGE_QUERIES = 23
+# updated: for "gewijzigd sinds mijn laatste bezoek"), and the round whose snapshot the page
+# names ("Ondertekende versie van ...", agreements.signing.snapshot).
+PAGE_QUERIES = 24
 # A single piece also counts its party's contributions under the same agreement (its name,
 # "1.2 HEEMwonen (2 van 5)").
 PIECE_QUERIES = 13

@@ -20,6 +20,7 @@ from agreements.signing.services import (
     signing_decline,
     signing_put_up,
 )
+from agreements.signing.snapshot import live_data_matches
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.signing import (
     JaarschijfSignable,
@@ -145,7 +146,8 @@ def test_putting_up_freezes_the_jaarschijf(world, jaarschijf):
     request = put_up(world, jaarschijf)
     assert _state(jaarschijf) == Jaarschijf.State.FOR_SIGNING
     assert request.round == 1
-    assert request.content_hash == sha256(JaarschijfSignable(jaarschijf).canonical_content())
+    assert request.content_hash == sha256(request.content.encode("utf-8"))
+    assert live_data_matches(JaarschijfSignable(jaarschijf), request)
     assert {p.slug for p in request.parties.all()} == set(SIGNATORIES)
 
 
