@@ -27,6 +27,7 @@ from agreements.access import user_membership
 from agreements.canonical import sha256
 from agreements.models import Membership, Party, Signature, SigningRequest
 from agreements.signing.registry import Signable, load_signable
+from agreements.signing.seal import SealUnavailable, seal_signed_pdf
 from core.actors import person
 from core.audit import audit_log
 from core.pdf import render_pdf
@@ -231,6 +232,10 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
     signing_request.completed_at = timezone.now()
     signable.on_all_signed(signing_request=signing_request)
     pdf = render_signed_pdf(signing_request=signing_request, signable=signable)
+    try:  # sealed once, before the bytes and their SHA-256 are stored (agreements.signing.seal)
+        pdf = seal_signed_pdf(pdf, signing_request=signing_request, place=signing_place(signable))
+    except SealUnavailable as error:  # never an unsealed signed PDF: the signature is refused
+        raise SigningError(error.user_message) from error
     signing_request.signed_pdf = pdf
     signing_request.signed_pdf_sha256 = sha256(pdf)
     signing_request.save()
