@@ -13,6 +13,7 @@ Settings (kerkrade_pa.settings, from the environment):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,30 +144,22 @@ def demo_certificate_pem() -> Path:
 
 
 def load_signer():
-    """A pyHanko signer for the seal certificate; raises SealUnavailable when it cannot."""
-    from pyhanko.keys import load_certs_from_pemder
-    from pyhanko.sign.signers import SimpleSigner
+    """A pyHanko signer for the seal certificate; raises SealUnavailable when it cannot.
 
+    Kept per process while the file, its password and chain stay the same.
+    """
     source = seal_source()
     if source.demo:
         ensure_demo_certificate(source.path.parent)
     try:
-        data = source.path.read_bytes()
+        stat = source.path.stat()
     except OSError as error:
         raise SealUnavailable(
             f"Het zegelcertificaat {source.path} kan niet worden gelezen ({error.strerror}); "
             "controleer PA_SEAL_PKCS12. / The seal certificate cannot be read; check "
             "PA_SEAL_PKCS12."
         ) from error
-    try:
-        chain = list(load_certs_from_pemder([str(p) for p in source.chain]))
-        signer = SimpleSigner.load_pkcs12_data(data, other_certs=chain, passphrase=source.password)
-    except Exception as error:
-        raise SealUnavailable(
-            f"Het zegelcertificaat {source.path} kan niet worden geopend: verkeerd wachtwoord "
-            "(PA_SEAL_PASSWORD) of geen PKCS#12-bestand. / The seal certificate cannot be "
-            "opened: wrong PA_SEAL_PASSWORD or not a PKCS#12 file."
-        ) from error
+    signer = _load_signer(source, stat.st_mtime_ns, stat.st_size)
     validity = signer.signing_cert["tbs_certificate"]["validity"]
     not_after = validity["not_after"].native
     if not_after < dt.datetime.now(dt.UTC):
@@ -175,6 +168,62 @@ def load_signer():
             "certificaat in PA_SEAL_PKCS12. / The seal certificate has expired."
         )
     return signer
+
+
+@functools.lru_cache(maxsize=4)
+def _load_signer(source: SealSource, mtime_ns: int, size: int):
+    from pyhanko.keys import load_certs_from_pemder
+    from pyhanko.sign.signers import SimpleSigner
+
+    try:
+        data = source.path.read_bytes()
+        chain = list(load_certs_from_pemder([str(p) for p in source.chain]))
+        loaded = SimpleSigner.load_pkcs12_data(data, other_certs=chain, passphrase=source.password)
+    except Exception as error:
+        raise SealUnavailable(
+            f"Het zegelcertificaat {source.path} kan niet worden geopend: verkeerd wachtwoord "
+            "(PA_SEAL_PASSWORD) of geen PKCS#12-bestand. / The seal certificate cannot be "
+            "opened: wrong PA_SEAL_PASSWORD or not a PKCS#12 file."
+        ) from error
+    return _portal_signer_class()(
+        signing_key=loaded.signing_key,
+        signing_cert=loaded.signing_cert,
+        cert_registry=loaded.cert_registry,
+    )
+
+
+@functools.cache
+def _portal_signer_class():
+    """pyHanko's SimpleSigner, but parsing its private key once: SimpleSigner parses it for
+    every signature (twice: a dry run sizes the signature), ~80 ms each with cryptography's key
+    checks, which was half the time of sealing a PDF for four parties."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import ECDSA
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class PortalSigner(SimpleSigner):
+        _private_key = None
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algorithm = mechanism.signature_algo
+            except ValueError:
+                algorithm = mechanism["algorithm"].native
+            if algorithm not in {"rsassa_pkcs1v15", "ecdsa"}:
+                return super().sign_raw(data, digest_algorithm)  # PSS, EdDSA, ...: as pyHanko
+            if self._private_key is None:
+                self._private_key = serialization.load_der_private_key(
+                    self.signing_key.dump(), password=None
+                )
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            if algorithm == "ecdsa":
+                return self._private_key.sign(data, ECDSA(hash_algorithm))
+            return self._private_key.sign(data, PKCS1v15(), hash_algorithm)
+
+    return PortalSigner
 
 
 def trust_roots() -> list:

@@ -112,6 +112,37 @@ def test_a_one_byte_change_fails_pyhanko_validation(signed):
     assert validate.check_seals(changed).verdict == validate.CHANGED
 
 
+def test_a_revision_appended_after_sealing_is_reported(signed):
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(bytes(signed.signed_pdf)), strict=False)
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    page["/Rotate"] = generic.NumberObject(90)  # a real change to the document
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    report = validate.check_seals(out.getvalue())
+    assert report.verdict == validate.CHANGED
+    assert report.change == validate.APPENDED
+    assert all(s.intact for s in report.seals)  # what they signed is still there, unchanged
+
+
+def test_a_signature_with_another_certificate_after_the_seal_is_reported(signed, tmp_path):
+    from pyhanko.sign.signers import SimpleSigner
+
+    from agreements.signing.seal.sign import SealEntry, seal_pdf
+
+    path, _ = certificate.ensure_demo_certificate(tmp_path)
+    other = SimpleSigner.load_pkcs12_data(
+        path.read_bytes(), other_certs=[], passphrase=certificate.DEMO_PASSWORD.encode()
+    )
+    extra = SealEntry("Nog-een", "Iemand anders", "Toegevoegd", "Elders")
+    report = validate.check_seals(seal_pdf(bytes(signed.signed_pdf), [extra], signer=other))
+    assert report.verdict == validate.CHANGED
+    assert report.change == validate.FOREIGN
+
+
 def verify_upload(client, data: bytes, name: str = "ondertekend.pdf"):
     upload = SimpleUploadedFile(name, data, "application/pdf")
     return client.post(reverse("agreements:signing-verify"), {"file": upload})
