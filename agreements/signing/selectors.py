@@ -109,6 +109,13 @@ class Verification:
     def trail(self) -> list[TrailRow]:
         return [TrailRow.of(s) for s in self.signatures]
 
+    @property
+    def other_hashes(self) -> list[str]:
+        """Parties whose signature is on another content hash than the round's (none, unless
+        the record was tampered with)."""
+        expected = self.request.content_hash if self.request else ""
+        return [s.party.name for s in self.signatures if s.content_hash != expected]
+
 
 BROKEN = {seal_checks.CHANGED, seal_checks.UNREADABLE}
 

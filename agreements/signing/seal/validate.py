@@ -69,6 +69,15 @@ class SealReport:
     def is_sealed(self) -> bool:
         return self.verdict in {VALID_TRUSTED, VALID_UNTRUSTED}
 
+    @property
+    def certificates(self) -> list[dict[str, str]]:
+        """The certificates that made the signatures, once each, in order of appearance."""
+        seen: dict[str, str] = {}
+        for seal in self.seals:
+            if seal.certificate_sha256:
+                seen.setdefault(seal.certificate_sha256, seal.certificate_subject)
+        return [{"sha256": digest, "subject": subject} for digest, subject in seen.items()]
+
 
 def _validation_context():
     from pyhanko_certvalidator import ValidationContext
