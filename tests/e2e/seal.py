@@ -3,11 +3,21 @@ demo certificate as trust root, and a copy with one byte changed does not."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 
 
 def assert_sealed(data: bytes, *, parties: int) -> None:
-    """One intact, valid signature per party, trusted with the demo certificate as root."""
+    """One intact, valid signature per party, trusted with the demo certificate as root.
+
+    In a thread of its own: pyHanko's validator runs asyncio.run, and Playwright's sync API
+    keeps an event loop running in the test's thread.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_assert_sealed, data, parties).result()
+
+
+def _assert_sealed(data: bytes, parties: int) -> None:
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
