@@ -229,7 +229,7 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# The portal's seal on signed PDFs (PAdES; README "Elektronische handtekening en zegel"): the
+# The portal's seal on signed PDFs (PAdES; README "Electronic signature and seal"): the
 # municipality's certificate as PKCS#12 with its password, intermediate certificates to embed,
 # and the roots the verify page trusts (comma-separated file paths, PEM or DER). Without
 # PA_SEAL_PKCS12, demo mode (default: DEBUG) seals with a self-signed demo certificate created in

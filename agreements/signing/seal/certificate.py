@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +87,8 @@ def ensure_demo_certificate(folder: Path | None = None) -> tuple[Path, bool]:
     folder = Path(folder or demo_dir())
     p12_path = folder / DEMO_P12
     if p12_path.exists():
+        if not (folder / DEMO_PEM).exists():
+            _write_demo_pem(p12_path)
         return p12_path, False
     folder.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -130,13 +133,33 @@ def ensure_demo_certificate(folder: Path | None = None) -> tuple[Path, bool]:
         cas=None,
         encryption_algorithm=serialization.BestAvailableEncryption(DEMO_PASSWORD.encode()),
     )
-    # Write the PEM first: a p12 without its PEM would never be re-created.
-    (folder / DEMO_PEM).write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    temporary = p12_path.with_suffix(".tmp")
+    # Two processes may create it at once (web workers on a first signing): the first link
+    # wins, and the PEM is always written from the winner's file.
+    temporary = folder / f".{DEMO_P12}.{os.getpid()}.tmp"
     temporary.write_bytes(data)
     temporary.chmod(0o600)
-    temporary.replace(p12_path)
-    return p12_path, True
+    try:
+        os.link(temporary, p12_path)
+        created = True
+    except FileExistsError:
+        created = False
+    finally:
+        temporary.unlink()
+    _write_demo_pem(p12_path)
+    return p12_path, created
+
+
+def _write_demo_pem(p12_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    _key, cert, _extra = pkcs12.load_key_and_certificates(
+        p12_path.read_bytes(), DEMO_PASSWORD.encode()
+    )
+    pem = p12_path.parent / DEMO_PEM
+    temporary = pem.with_name(f".{DEMO_PEM}.{os.getpid()}.tmp")
+    temporary.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    temporary.replace(pem)
 
 
 def demo_certificate_pem() -> Path:
@@ -250,7 +273,7 @@ def demo_certificate_report() -> list[str]:
         ),
         "  Niemand vertrouwt dit certificaat: een PDF-lezer toont het zegel als geldig maar niet "
         "vertrouwd. Een gemeente stelt haar eigen certificaat in met PA_SEAL_PKCS12 en "
-        "PA_SEAL_PASSWORD (README, 'Elektronische handtekening en zegel').",
+        "PA_SEAL_PASSWORD (README, 'Electronic signature and seal').",
     ]
     if not settings.PA_SEAL_DEMO:
         lines.append(

@@ -13,7 +13,7 @@ from agreements.signing.seal.certificate import SealUnavailable, load_signer, tr
 
 HINT = (
     "Zet PA_SEAL_PKCS12 (pad naar het PKCS#12-bestand van het zegelcertificaat) en "
-    "PA_SEAL_PASSWORD; zie README, 'Elektronische handtekening en zegel'. / Set PA_SEAL_PKCS12 "
+    "PA_SEAL_PASSWORD; zie README, 'Electronic signature and seal'. / Set PA_SEAL_PKCS12 "
     "(path to the seal certificate's PKCS#12 file) and PA_SEAL_PASSWORD."
 )
 
