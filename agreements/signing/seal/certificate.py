@@ -143,8 +143,11 @@ def ensure_demo_certificate(folder: Path | None = None) -> tuple[Path, bool]:
         created = True
     except FileExistsError:
         created = False
+    except OSError:  # a file system without hard links: last writer wins, PEM follows it
+        temporary.replace(p12_path)
+        created = True
     finally:
-        temporary.unlink()
+        temporary.unlink(missing_ok=True)
     _write_demo_pem(p12_path)
     return p12_path, created
 
