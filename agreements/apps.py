@@ -12,6 +12,7 @@ class AgreementsConfig(AppConfig):
         from agreements.addenda import signing as addendum_signing  # noqa: F401 - registers addenda
         from agreements.signing import framework  # noqa: F401 - registers the framework as signable
         from agreements.signing.freeze import frozen_m2m_relations, m2m_guard
+        from agreements.signing.seal import checks  # noqa: F401 - registers the seal's check
 
         # Every app is loaded here, so the relations of cycle's frozen models are found too.
         for through in frozen_m2m_relations():

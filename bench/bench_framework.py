@@ -53,7 +53,7 @@ from django.urls import reverse  # noqa: E402
 
 from agreements import selectors  # noqa: E402
 from agreements.models import Framework  # noqa: E402
-from kerkrade_pa import pdf  # noqa: E402
+from core import pdf  # noqa: E402 - the one PDF helper (kerkrade_pa.pdf moved there)
 
 DEMO_SLUG = "kerkrade-2021-2025"
 USERNAME = "werkgroep"

@@ -250,6 +250,18 @@ MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The portal's seal on signed PDFs (PAdES; README "Electronic signature and seal"): the
+# municipality's certificate as PKCS#12 with its password, intermediate certificates to embed,
+# and the roots the verify page trusts (comma-separated file paths, PEM or DER). Without
+# PA_SEAL_PKCS12, demo mode (default: DEBUG) seals with a self-signed demo certificate created in
+# PA_SEAL_DEMO_DIR; outside demo mode signing cannot complete and `check --deploy` says so.
+PA_SEAL_PKCS12 = env_str("PA_SEAL_PKCS12")
+PA_SEAL_PASSWORD = env_str("PA_SEAL_PASSWORD", "")
+PA_SEAL_CHAIN = env_list("PA_SEAL_CHAIN", [])
+PA_SEAL_TRUST_ROOTS = env_list("PA_SEAL_TRUST_ROOTS", [])
+PA_SEAL_DEMO = env_bool("PA_SEAL_DEMO", default=DEBUG)
+PA_SEAL_DEMO_DIR = Path(env_str("PA_SEAL_DEMO_DIR", str(MEDIA_ROOT / "demo-zegel")))
+
 # A municipality's own NL Design System theme, applied by class name and stylesheet path.
 PORTAL_THEME_CLASS = env_str("PORTAL_THEME_CLASS", "voorbeeld-theme")
 PORTAL_THEME_STYLESHEET = env_str(
@@ -267,5 +279,9 @@ LOGGING = {
         # WeasyPrint and fontTools log dozens of INFO lines per PDF.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pyHanko logs a traceback for every untrusted certificate (the demo seal's, on every
+        # check); the verify page reports the outcome itself.
+        "pyhanko": {"level": "ERROR"},
+        "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }

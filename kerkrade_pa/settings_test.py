@@ -29,6 +29,11 @@ CSRF_COOKIE_SECURE = False
 # Uploads made by tests (and the demo import of load_demo) go to a throw-away folder, never to
 # the project's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-media-"))
+# Tests seal with the demo certificate, created once per run in the throw-away media folder.
+PA_SEAL_PKCS12 = None
+PA_SEAL_DEMO = True
+PA_SEAL_DEMO_DIR = MEDIA_ROOT / "demo-zegel"
+PA_SEAL_TRUST_ROOTS = []
 # WhiteNoise warns about a missing STATIC_ROOT on every request; tests never collect static.
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-static-"))
 # `make test` runs the browser journeys in a second pytest process beside the rest

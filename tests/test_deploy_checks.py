@@ -12,11 +12,21 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
+from functools import cache
 from pathlib import Path
 
+from agreements.signing.seal.certificate import DEMO_PASSWORD, ensure_demo_certificate
 from tests.test_settings_env import clean_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@cache
+def seal_certificate() -> str:
+    """A PKCS#12 file standing in for the municipality's own seal certificate."""
+    path, _ = ensure_demo_certificate(Path(tempfile.mkdtemp(prefix="pa-seal-")))
+    return str(path)
 
 
 def production_env(**overrides: str) -> dict[str, str]:
@@ -28,6 +38,8 @@ def production_env(**overrides: str) -> dict[str, str]:
         ALLOWED_HOSTS="pa.example.nl",
         CSRF_TRUSTED_ORIGINS="https://pa.example.nl",
         BEHIND_TLS_PROXY="true",
+        PA_SEAL_PKCS12=seal_certificate(),
+        PA_SEAL_PASSWORD=DEMO_PASSWORD,
     )
     # The database is whatever this run uses: the checks must pass on SQLite and PostgreSQL.
     for name in ("DATABASE_URL", "REDIS_URL"):
@@ -63,6 +75,22 @@ def test_check_deploy_catches_debug_left_on():
     )
     assert proc.returncode != 0
     assert "security.W018" in proc.stdout + proc.stderr
+
+
+def test_check_deploy_reports_a_missing_seal_certificate():
+    env = production_env()
+    del env["PA_SEAL_PKCS12"]
+    proc = run_manage("check", "--deploy", env=env)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert "signing.E001" in output
+    assert "PA_SEAL_PKCS12" in output and "PA_SEAL_PASSWORD" in output
+
+
+def test_check_deploy_reports_a_seal_certificate_with_the_wrong_password():
+    proc = run_manage("check", "--deploy", env=production_env(PA_SEAL_PASSWORD="fout"))
+    assert proc.returncode != 0
+    assert "signing.E001" in proc.stdout + proc.stderr
 
 
 def test_settings_refuse_to_load_without_secret_key_when_debug_is_off():

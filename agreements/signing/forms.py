@@ -65,7 +65,7 @@ class VerifyForm(forms.Form):
         label=_("PDF-bestand"),
         required=False,
         help_text=_(
-            "Het bestand verlaat uw computer alleen om de vingerafdruk te berekenen; het wordt "
+            "Het portaal berekent de vingerafdruk en controleert het zegel; het bestand wordt "
             "niet bewaard."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

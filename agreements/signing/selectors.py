@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from agreements.access import user_membership
 from agreements.models import Framework, Membership, Party, Signature, SigningRequest
 from agreements.selectors import framework_parties
 from agreements.signing.registry import Signable, signable_types
+from agreements.signing.seal import SealReport, check_seals
+from agreements.signing.seal import validate as seal_checks
 
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -87,15 +90,66 @@ class Verification:
     request: SigningRequest | None
     matched: str  # "pdf", "content" or ""
     signatures: list[Any]
+    seal: SealReport | None = None  # the seals of an uploaded PDF (None for a pasted hash)
+    show_ip: bool = False  # the signatories' IP addresses are shown (see verify_pdf)
+
+    @property
+    def verdict(self) -> str:
+        """What the upload or hash is: "genuine" (a signed version of the portal, its seal not
+        broken), "changed" (no stored version, and its seal shows a change after sealing) or
+        "unknown" (no stored version: no seal, an unreadable file, or a seal of another portal).
+        """
+        if self.request is not None and not (self.seal and self.seal.verdict in BROKEN):
+            return "genuine"
+        if self.seal is not None and self.seal.verdict == seal_checks.CHANGED:
+            return "changed"
+        return "unknown"
+
+    @property
+    def trail(self) -> list[TrailRow]:
+        return [TrailRow.of(s) for s in self.signatures]
+
+    @property
+    def other_hashes(self) -> list[str]:
+        """Parties whose signature is on another content hash than the round's (none, unless
+        the record was tampered with)."""
+        expected = self.request.content_hash if self.request else ""
+        return [s.party.name for s in self.signatures if s.content_hash != expected]
 
 
-def verify_hash(digest: str) -> Verification:
-    """Is this the SHA-256 of a signed PDF (or of the signed content) from the portal?"""
+BROKEN = {seal_checks.CHANGED, seal_checks.UNREADABLE}
+
+
+@dataclass
+class TrailRow:
+    """One signing event of a round, as the verify page's audit trail shows it."""
+
+    signature: Signature
+    role: str
+
+    @classmethod
+    def of(cls, signature: Signature) -> TrailRow:
+        try:
+            role = str(Membership.Role(signature.role).label)
+        except ValueError:
+            role = signature.role
+        return cls(signature, role)
+
+
+def verify_hash(
+    digest: str, *, user: AbstractBaseUser | AnonymousUser | None = None
+) -> Verification:
+    """Is this the SHA-256 of a signed PDF (or of the signed content) from the portal?
+
+    The signatories' IP addresses are shown to the round's own parties (``user``).
+    """
     digest = (digest or "").strip().lower()
     if not HASH_RE.match(digest):
         return Verification(digest, None, "", [])
     request = (
         SigningRequest.objects.filter(status=SigningRequest.Status.SIGNED)
+        .select_related("put_up_by")
+        .defer("signed_pdf", "content")
         .filter(Q(signed_pdf_sha256=digest) | Q(content_hash=digest))
         .order_by("-completed_at")
         .first()
@@ -104,7 +158,28 @@ def verify_hash(digest: str) -> Verification:
         return Verification(digest, None, "", [])
     matched = "pdf" if request.signed_pdf_sha256 == digest else "content"
     signatures = list(request.signatures.select_related("party").order_by("signed_at", "id"))
-    return Verification(digest, request, matched, signatures)
+    show_ip = user is not None and user_in_round(user, request)
+    return Verification(digest, request, matched, signatures, show_ip=show_ip)
+
+
+def verify_pdf(data: bytes, *, user: AbstractBaseUser | AnonymousUser) -> Verification:
+    """An uploaded PDF: its SHA-256 against the stored signed PDFs, and its seals (pyHanko).
+
+    The audit trail of a matching round shows the signatories' IP addresses to the round's own
+    parties and to whoever holds the exact signed PDF (a copy handed out by a party).
+    """
+    result = verify_hash(hashlib.sha256(data).hexdigest(), user=user)
+    result.seal = check_seals(data)
+    result.show_ip = result.show_ip or result.matched == "pdf"
+    return result
+
+
+def user_in_round(user: AbstractBaseUser | AnonymousUser, request: SigningRequest) -> bool:
+    """The user belongs to a party of the round (or is a superuser)."""
+    if user.is_superuser:
+        return True
+    membership = user_membership(user)
+    return membership is not None and request.parties.filter(pk=membership.party_id).exists()
 
 
 @dataclass

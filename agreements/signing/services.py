@@ -30,6 +30,7 @@ from agreements.access import user_membership
 from agreements.canonical import sha256
 from agreements.models import Membership, Party, Signature, SigningRequest
 from agreements.signing.registry import Signable, load_signable
+from agreements.signing.seal import SealUnavailable, seal_signed_pdf
 from agreements.signing.snapshot import (
     live_data_matches,
     signed_document_html,
@@ -354,6 +355,11 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
     signing_request.completed_at = timezone.now()
     signable.on_all_signed(signing_request=signing_request)
     pdf = render_signed_pdf(signing_request=signing_request, signable=signable)
+    try:  # sealed once, before the bytes and their SHA-256 are stored (agreements.signing.seal)
+        place = signing_context(signing_request, signable)["place"]  # as at put-up
+        pdf = seal_signed_pdf(pdf, signing_request=signing_request, place=place)
+    except SealUnavailable as error:  # never an unsealed signed PDF: the signature is refused
+        raise SigningError(error.user_message) from error
     signing_request.signed_pdf = pdf
     signing_request.signed_pdf_sha256 = sha256(pdf)
     signing_request.save()
@@ -374,15 +380,6 @@ def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any)
         users=_people(parties, {Membership.Role.SIGNATORY, Membership.Role.WORKING_GROUP})
         + [signing_request.put_up_by],
     )
-
-
-def signing_place(signable: Signable) -> str:
-    """Where the parties sign: the municipality's name now ("Gemeente Kerkrade" -> "Kerkrade").
-    The signed PDF takes it from the round's snapshot instead (snapshot.signing_context)."""
-    for party in signable.parties():
-        if party.kind == Party.Kind.MUNICIPALITY:
-            return party.name.removeprefix("Gemeente ").strip()
-    return ""
 
 
 def render_signed_pdf(*, signing_request: SigningRequest, signable: Signable) -> bytes:

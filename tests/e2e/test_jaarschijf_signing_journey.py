@@ -18,6 +18,7 @@ import re
 from agreements.models import Membership, SigningRequest
 from cycle.models import Jaarschijf
 from tests.e2e.demo_accounts import SIGNATORIES
+from tests.e2e.seal import assert_sealed, one_byte_changed
 from tests.e2e.signing import sign
 
 try:
@@ -103,6 +104,7 @@ def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
     download_info.value.save_as(signed)
     data = signed.read_bytes()
     assert data == bytes(request.signed_pdf)
+    assert_sealed(data, parties=request.parties.count())
 
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
         "link", name="Ondertekening", exact=True
@@ -116,10 +118,8 @@ def test_every_party_signs_the_jaarschijf(page, log_in, accessible, tmp_path):
     accessible(page, "verify page, recognised")
 
     changed = tmp_path / "gewijzigd.pdf"
-    altered = bytearray(data)
-    altered[len(altered) // 2] ^= 0x01
-    changed.write_bytes(bytes(altered))
+    changed.write_bytes(one_byte_changed(data))
     page.get_by_label("PDF-bestand").set_input_files(str(changed))
     page.get_by_role("button", name="Controleer").click()
-    expect(page.get_by_role("heading", name="Niet herkend")).to_be_visible()
+    expect(page.get_by_role("heading", name="Gewijzigd: dit bestand is")).to_be_visible()
     assert not page.csp_errors

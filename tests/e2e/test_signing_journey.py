@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from agreements.models import Framework, SigningRequest
 from tests.e2e.demo_accounts import DEMO_FRAMEWORK_SLUG, SIGNATORIES
+from tests.e2e.seal import assert_sealed, one_byte_changed
 from tests.e2e.signing import sign
 
 try:
@@ -56,6 +57,7 @@ def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
     download_info.value.save_as(signed)
     data = signed.read_bytes()
     assert data == bytes(request.signed_pdf)
+    assert_sealed(data, parties=request.parties.count())
 
     page.goto("/kaders/ondertekening/verifieer/")
     accessible(page, "verify page")
@@ -65,11 +67,10 @@ def test_every_party_signs_the_framework(page, log_in, accessible, tmp_path):
     accessible(page, "verify page, recognised")
 
     changed = tmp_path / "gewijzigd.pdf"
-    altered = bytearray(data)
-    altered[len(altered) // 2] ^= 0x01
-    changed.write_bytes(bytes(altered))
+    changed.write_bytes(one_byte_changed(data))
     page.get_by_label("PDF-bestand").set_input_files(str(changed))
     page.get_by_role("button", name="Controleer").click()
-    expect(page.get_by_role("heading", name="Niet herkend")).to_be_visible()
-    accessible(page, "verify page, not recognised")
+    expect(page.get_by_role("heading", name="Gewijzigd: dit bestand is")).to_be_visible()
+    expect(page.get_by_text("Verbroken.")).to_be_visible()
+    accessible(page, "verify page, seal broken")
     assert not page.csp_errors

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from agreements.signing.seal.certificate import demo_certificate_report
+
 # Each app that has demo data offers `<app>.demo.load(fixtures_dir) -> list[str]`; they run in
 # this order because later apps build on earlier ones (the cycle needs the framework).
 DEMO_APPS = ["agreements", "housing_stock", "cycle"]
@@ -32,4 +34,7 @@ class Command(BaseCommand):
                     continue
                 for line in import_module(f"{app}.demo").load(fixtures_dir):
                     self.stdout.write(f"- {line}")
+        # A file, not a row: written after the data, outside the transaction.
+        for line in demo_certificate_report():
+            self.stdout.write(f"- {line}" if not line.startswith(" ") else line)
         self.stdout.write(self.style.SUCCESS("Demo-gegevens geladen."))
