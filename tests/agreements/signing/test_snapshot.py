@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from agreements.models import FrameworkSignatory, Party, ProcessStep, SigningRequest
 from agreements.signing.framework import FrameworkSignable
-from agreements.signing.freeze import SignedDocumentError, lifting
+from agreements.signing.freeze import SignedDocumentError
 from agreements.signing.services import SigningError, render_signed_pdf
 from agreements.signing.snapshot import (
     SIGNING_FACT_START,
@@ -182,9 +182,10 @@ def test_an_open_round_shows_the_version_being_signed(world, login, calendar):
 
 def test_a_framework_amended_by_addendum_is_shown_live_with_a_note(world, signed):
     from agreements.models import Framework
+    from tests.agreements.addenda.test_addenda import accept_all, propose
 
-    with lifting(world.framework):  # as addendum_apply does
-        Framework.objects.filter(pk=world.framework.pk).update(version=2)
+    accept_all(world, propose(world))  # every party signs the addendum: the framework moves on
+    assert Framework.objects.get(pk=world.framework.pk).version == 2
     snapshot = current_snapshot(FrameworkSignable(Framework.objects.get(pk=world.framework.pk)))
     assert snapshot is not None and not snapshot.shown
     assert any("gewijzigd bij addendum" in change.message for change in snapshot.changes)
