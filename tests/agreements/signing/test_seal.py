@@ -21,7 +21,7 @@ from agreements.models import Signature, SigningRequest
 from agreements.signing.seal import certificate, validate
 from agreements.signing.seal.checks import seal_certificate_check
 from agreements.signing.services import SigningError
-from tests.factories import MembershipFactory, PartyFactory
+from tests.factories import MembershipFactory, PartyFactory, otp_code
 
 from .test_services import put_up, sign, sign_all
 
@@ -241,8 +241,9 @@ def test_the_sign_page_shows_the_refusal_in_dutch(world, settings, login):
         sign(world, party.slug)
     request = SigningRequest.objects.get()
     url = reverse("agreements:signing-sign", args=["kader", world.framework.pk, request.round])
-    response = login(world.signatories[last.slug]).post(
-        url, {"confirm": "on", "password": PASSWORD}
+    signatory = world.signatories[last.slug]
+    response = login(signatory).post(
+        url, {"confirm": "on", "password": PASSWORD, "otp_code": otp_code(signatory)}
     )
     assert response.status_code == 400
     assert "Uw handtekening is niet opgeslagen" in response.text
