@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from agreements.signing.seal.certificate import SealUnavailable, load_signer
+from agreements.signing.seal.loop import outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,10 @@ def seal_entries(*, signatures: list[Any], place: str, content_hash: str) -> lis
 
 def seal_pdf(pdf: bytes, entries: list[SealEntry], *, signer: Any = None) -> bytes:
     """Append one PAdES baseline signature per entry, each as an incremental update."""
+    return outside_event_loop(_seal_pdf, pdf, entries, signer=signer)
+
+
+def _seal_pdf(pdf: bytes, entries: list[SealEntry], *, signer: Any = None) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

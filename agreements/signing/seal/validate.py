@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 from agreements.signing.seal.certificate import trust_roots
+from agreements.signing.seal.loop import outside_event_loop
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +138,10 @@ def summarise(check: SealCheck) -> str:
 
 def check_seals(data: bytes) -> SealReport:
     """The verdict on the seals of ``data`` (a PDF's bytes) and each signature's check."""
+    return outside_event_loop(_check_seals, data)
+
+
+def _check_seals(data: bytes) -> SealReport:
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     try:

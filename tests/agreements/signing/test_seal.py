@@ -309,3 +309,19 @@ def test_load_demo_report_creates_the_demo_certificate_once(settings, tmp_path):
     again = certificate.demo_certificate_report()
     assert "aangemaakt" not in again[0]
     assert (tmp_path / "demo" / certificate.DEMO_P12).read_bytes() == pfx
+
+
+def test_sealing_and_checking_work_inside_a_running_event_loop(signed):
+    """An async caller (an ASGI view, Playwright's sync API in a journey) has an event loop
+    running; pyHanko's own asyncio.run must not meet it."""
+    import asyncio
+
+    from agreements.signing.seal.sign import SealEntry, seal_pdf
+
+    async def seal_and_check() -> validate.SealReport:
+        extra = SealEntry("In-een-lus", "Iemand", "Getest", "Hier")
+        return validate.check_seals(seal_pdf(bytes(signed.signed_pdf), [extra]))
+
+    report = asyncio.run(seal_and_check())
+    assert len(report.seals) == len(embedded(bytes(signed.signed_pdf))) + 1
+    assert all(s.intact for s in report.seals)
