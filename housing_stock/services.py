@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agreements.models import Party
 from core.actors import SCHEDULER, check_loader
+from core.already import AlreadyDone
 from core.audit import audit_log
 from housing_stock import access
 from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
@@ -316,13 +317,21 @@ def _snapshot_write(stock_import: StockImport, *, actor: Any) -> StockSnapshot:
     return snapshot
 
 
+@transaction.atomic
 def stock_import_confirm(*, user: AbstractBaseUser, stock_import: StockImport) -> StockSnapshot:
-    """Replace the earlier snapshot of the same corporation and peildatum (kept in history)."""
+    """Replace the earlier snapshot of the same corporation and peildatum (kept in history).
+
+    The status is read under the import's row lock: of simultaneous confirmations one writes
+    the snapshot and the others wait, then find it done (AlreadyDone); nothing is written twice.
+    """
     if not access.can_import_for(user, stock_import.party):
         raise ValidationError("U mag deze import niet bevestigen.")
-    if stock_import.status != StockImport.Status.AWAITING_CONFIRMATION:
+    locked = StockImport.objects.select_for_update().get(pk=stock_import.pk)
+    if locked.status == StockImport.Status.DONE:
+        raise AlreadyDone("Deze import is al bevestigd.")
+    if locked.status != StockImport.Status.AWAITING_CONFIRMATION:
         raise ValidationError("Deze import wacht niet op bevestiging.")
-    return _snapshot_write(stock_import, actor=user)
+    return _snapshot_write(locked, actor=user)
 
 
 @transaction.atomic

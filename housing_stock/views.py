@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.models import Party
+from core.already import AlreadyDone
 from core.responses import XLSX_TYPE, file_response
 from housing_stock import access, charts, selectors, services, workbooks
 from housing_stock.forms import ComparisonForm, StockImportForm
@@ -189,6 +190,8 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     stock_import = access.get_import_for_user(request.user, pk)
     try:
         services.stock_import_confirm(user=request.user, stock_import=stock_import)
+    except AlreadyDone as done:  # a second click or a colleague was first: not an error
+        messages.info(request, " ".join(done.messages))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
