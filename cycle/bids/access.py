@@ -71,6 +71,18 @@ def get_draft_bid_for_editor(user: AnyUser, pk: int) -> Bid:
         raise Http404("Bod niet gevonden") from None
 
 
+def get_own_bid_for_editor(user: AnyUser, pk: int) -> Bid:
+    """A bid of the user's own corporation, in any status (a submit of one that is already
+    submitted is answered as such by the service), else 404."""
+    party = user_party(user)
+    if party is None or party.kind != Party.Kind.CORPORATION:
+        raise Http404("Bod niet gevonden")
+    try:
+        return visible_bids(user).get(pk=pk, corporation=party)
+    except Bid.DoesNotExist:
+        raise Http404("Bod niet gevonden") from None
+
+
 def get_upload_for_user(user: AnyUser, pk: int) -> BidUpload:
     """An upload of the user's own corporation (it may hold a draft), else 404."""
     party = user_party(user)

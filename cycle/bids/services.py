@@ -14,10 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.access import framework_party_ids, user_party
 from agreements.models import Party
 from core.actors import is_system, person
+from core.already import AlreadyDone
 from core.audit import audit_log
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
@@ -36,6 +38,7 @@ from cycle.models import (
 from cycle.services import milestone_set_done
 
 ASYNC_UPLOAD_BYTES = 256 * 1024
+ALREADY_SUBMITTED = gettext_lazy("Dit bod is al ingediend.")
 
 
 def _check_corporation(actor: Any, corporation: Party) -> None:
@@ -228,12 +231,23 @@ def bid_lines_save(
     return bid
 
 
+def _draft_to_submit(actor: Any, bid: Bid) -> Bid:
+    """Lock the corporation, then the bid (always in this order, so that a submit and a
+    save-and-submit cannot deadlock), and read the status under the lock: of simultaneous
+    submits one goes through and the others find it submitted (AlreadyDone)."""
+    list(Party.objects.select_for_update().filter(pk=bid.corporation_id).values_list("pk"))
+    locked = Bid.objects.select_for_update().select_related("cycle_year__framework").get(pk=bid.pk)
+    _check_corporation(actor, locked.corporation)
+    if locked.status != Bid.Status.DRAFT:
+        raise AlreadyDone(ALREADY_SUBMITTED)
+    return locked
+
+
 @transaction.atomic
 def bid_submit(*, actor: Any, bid: Bid, at: dt.datetime | None = None) -> Bid:
     """Submit the draft: it becomes the current version, the previous one is superseded, and
     the corporation's bid milestone is done (late or not, the status function tells)."""
-    list(Party.objects.select_for_update().filter(pk=bid.corporation_id).values_list("pk"))
-    bid = _check_draft(actor, bid)
+    bid = _draft_to_submit(actor, bid)
     missing = [line.get_figure_display() for line in bid.lines.all() if line.quantity is None]
     if missing or not bid.lines.exists():
         raise ValidationError(
@@ -288,6 +302,7 @@ def bid_save_and_submit(
     """ "Bod indienen" in the web form: save what the form holds and submit it, in one
     transaction, so that nothing typed since the last autosave is lost; a refused submit
     saves nothing and the form shows everything again as typed."""
+    _draft_to_submit(actor, bid)  # locks first, so a second "Bod indienen" saves nothing
     bid = bid_lines_save(
         actor=actor, bid=bid, lines=lines, summary=summary, theme_notes=theme_notes
     )

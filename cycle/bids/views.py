@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agreements.access import get_framework_for_user, user_party
 from agreements.models import Agreement
+from core.already import AlreadyDone
 from core.forms import add_service_errors
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, XLSX_TYPE, file_response
@@ -148,6 +149,12 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The web form. Autosave (htmx) saves the draft; "Bod indienen" saves and submits what
     is in the form in one go, so nothing typed since the last autosave is lost. A form with
     errors comes back with every value as typed (422; htmx swaps it too, see portal.js)."""
+    submitting = request.method == "POST" and "submit_bid" in request.POST
+    if (
+        submitting
+        and bid_access.get_own_bid_for_editor(request.user, pk).status != Bid.Status.DRAFT
+    ):
+        return _already_submitted(request, pk, services.ALREADY_SUBMITTED)  # a second click
     bid = bid_access.get_draft_bid_for_editor(request.user, pk)
     agreements = list(
         Agreement.objects.filter(theme__framework=bid.cycle_year.framework_id)
@@ -157,7 +164,6 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.figure: line for line in bid.lines.all()}
     notes = {note.theme.number: note.text for note in bid.theme_notes.select_related("theme")}
     themes = list(bid.cycle_year.framework.themes.order_by("number"))
-    submitting = request.method == "POST" and "submit_bid" in request.POST
     form = BidLinesForm(
         request.POST or None,
         bid=bid,
@@ -179,6 +185,8 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
                 theme_notes=form.theme_note_inputs(),
             )
+        except AlreadyDone as done:  # submitted by a click or a colleague at the same moment
+            return _already_submitted(request, bid.pk, *done.messages)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -205,12 +213,20 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _already_submitted(request: HttpRequest, pk: int, *message: str) -> HttpResponse:
+    """Not an error: the bid is submitted; its page shows it as it is now."""
+    messages.info(request, " ".join(str(m) for m in message))
+    return redirect("cycle:bid-detail", pk=pk)
+
+
 @login_required
 @require_POST
 def bid_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    bid = bid_access.get_draft_bid_for_editor(request.user, pk)
+    bid = bid_access.get_own_bid_for_editor(request.user, pk)
     try:
         services.bid_submit(actor=request.user, bid=bid)
+    except AlreadyDone as done:
+        return _already_submitted(request, bid.pk, *done.messages)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
