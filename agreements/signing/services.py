@@ -20,7 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -39,6 +39,7 @@ from agreements.signing.snapshot import (
 )
 from agreements.twofactor import services as twofactor
 from core.actors import person
+from core.already import AlreadyDone
 from core.audit import audit_log
 from core.pdf import html_to_pdf, render_pdf
 from core.throttle import failure_record, locked_until
@@ -268,6 +269,11 @@ def _signature_add(
     signable = signing_request_signable(signing_request)
     _lock(signable)
     signing_request = SigningRequest.objects.select_for_update().get(pk=signing_request.pk)
+    # Read under the lock and before the two factors: a double click or a colleague of the same
+    # party signing at the same moment is told the party signed, and the second use of the same
+    # code is not counted as a wrong code (which could lock the person out).
+    if _has_signed(signing_request, membership.party):
+        raise _already_signed(membership.party)
     if signing_request.status != SigningRequest.Status.OPEN:
         raise SigningError(
             _("Deze ondertekenronde is afgesloten; er kan niet meer worden getekend.")
@@ -297,10 +303,6 @@ def _signature_add(
             round=signing_request.round,
             reason="code",
         )
-    if signing_request.signatures.filter(party_id=membership.party_id).exists():
-        raise SigningError(
-            _("%(party)s heeft deze versie al ondertekend.") % {"party": membership.party.name}
-        )
     # The document is frozen; this is the last line of defence against a changed document.
     if not live_data_matches(signable, signing_request):
         raise SigningError(
@@ -315,22 +317,28 @@ def _signature_add(
         if second_factor == twofactor.Method.TOTP
         else Signature.Method.PASSWORD_RECOVERY
     )
-    signature = Signature.objects.create(
-        request=signing_request,
-        party=membership.party,
-        signer=user,
-        signer_name=user.get_full_name() or user.get_username(),
-        job_title=membership.job_title,
-        role=membership.role,
-        signed_at=timezone.now(),
-        ip_address=ip_address or None,
-        user_agent=(user_agent or "")[:500],
-        method=method,
-        mandate=mandate,
-        mandate_date=mandate_date,
-        content_hash=signing_request.content_hash,
-        round=signing_request.round,
-    )
+    try:  # the unique constraint signature_once_per_party is the last guard (savepoint)
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                request=signing_request,
+                party=membership.party,
+                signer=user,
+                signer_name=user.get_full_name() or user.get_username(),
+                job_title=membership.job_title,
+                role=membership.role,
+                signed_at=timezone.now(),
+                ip_address=ip_address or None,
+                user_agent=(user_agent or "")[:500],
+                method=method,
+                mandate=mandate,
+                mandate_date=mandate_date,
+                content_hash=signing_request.content_hash,
+                round=signing_request.round,
+            )
+    except IntegrityError:
+        if _has_signed(signing_request, membership.party):  # committed by the other request
+            raise _already_signed(membership.party) from None
+        raise
     audit_log(
         actor=user,
         action="signature_add",
@@ -347,6 +355,14 @@ def _signature_add(
     if signed >= set(signing_request.parties.values_list("pk", flat=True)):
         _complete(signing_request=signing_request, signable=signable, user=user)
     return signature
+
+
+def _has_signed(signing_request: SigningRequest, party: Party) -> bool:
+    return signing_request.signatures.filter(party_id=party.pk).exists()
+
+
+def _already_signed(party: Party) -> AlreadyDone:
+    return AlreadyDone(_("%(party)s heeft deze versie al ondertekend.") % {"party": party.name})
 
 
 def _complete(*, signing_request: SigningRequest, signable: Signable, user: Any) -> None:

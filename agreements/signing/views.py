@@ -18,6 +18,7 @@ from agreements.signing.forms import DeclineForm, SignForm, VerifyForm
 from agreements.signing.registry import Signable, get_signable_for_user
 from agreements.signing.snapshot import current_request, snapshot_pdf
 from agreements.twofactor.services import has_device
+from core.already import AlreadyDone
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, file_response
 
@@ -131,6 +132,9 @@ def sign(request: HttpRequest, document_type: str, pk: int, round: int) -> HttpR
             )
         except PermissionDenied:
             raise Http404("Document niet gevonden") from None
+        except AlreadyDone as done:  # a double click, or a colleague of the party was first
+            messages.info(request, " ".join(done.messages))
+            return redirect("agreements:signing-document", document_type, pk)
         except services.SigningError as error:
             form.add_error(error.field, str(error))
         else:

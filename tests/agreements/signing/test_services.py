@@ -21,6 +21,7 @@ from agreements.signing.services import (
     signing_put_up,
 )
 from agreements.signing.snapshot import renderings_match, signed_data
+from core.already import AlreadyDone
 from core.models import AuditEvent
 from tests.factories import MembershipFactory, otp_code
 
@@ -133,7 +134,7 @@ def test_nobody_signs_twice_for_a_party(world):
         party=world.parties[0], role=Membership.Role.SIGNATORY, user__username="tweede"
     ).user
     world.signatories["gemeente-teststad"] = second
-    with pytest.raises(SigningError, match="al ondertekend"):
+    with pytest.raises(AlreadyDone, match="al ondertekend"):
         sign(world, "gemeente-teststad")
     assert Signature.objects.count() == 1
 

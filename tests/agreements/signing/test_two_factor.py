@@ -10,6 +10,7 @@ from agreements.models import Signature, SigningRequest
 from agreements.signing.services import SigningError
 from agreements.twofactor import services as twofactor
 from agreements.twofactor.models import AuthenticatorDevice
+from core.already import AlreadyDone
 from core.models import AuditEvent
 from tests.factories import otp_code
 
@@ -93,7 +94,7 @@ def test_a_refused_signature_leaves_the_recovery_code_unused(world):
     device = twofactor.device_setup_start(user=user)
     codes = twofactor.device_confirm(user=user, code=f"{TOTP(device.seed).token():06d}")
     sign(world, "gemeente-teststad")
-    with pytest.raises(SigningError, match="al ondertekend"):
+    with pytest.raises(AlreadyDone, match="al ondertekend"):
         sign(world, "gemeente-teststad", otp_code=codes[1])
     assert twofactor.recovery_codes_left(user) == 10
 
