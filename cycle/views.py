@@ -177,10 +177,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "feed_url": feed_url,
         "has_feed": bool(feed_url or preference.feed_token_hash),
     }
-    response = render(request, "cycle/preferences.html", context)
-    if feed_url:
-        response["Cache-Control"] = "no-store"
-    return response
+    # Shown once: core.middleware sends it with Cache-Control: no-store (as every logged-in page).
+    return render(request, "cycle/preferences.html", context)
 
 
 @login_not_required

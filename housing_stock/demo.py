@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 import tomllib
 from pathlib import Path
@@ -140,6 +139,7 @@ def _demo_import(municipality: Party) -> list[str]:
         return []
     from openpyxl import Workbook
 
+    from core.spreadsheets import workbook_bytes
     from housing_stock.domain import DwellingType
     from housing_stock.importing.parsing import UNIT_COLUMNS
 
@@ -165,14 +165,12 @@ def _demo_import(municipality: Party) -> list[str]:
                 rng.choice([1, 2, 2, 3, 3, 3, 4, 5]),
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     stock_import = services.stock_import_create(
         user=user,
         party=party,
         peildatum=dt.date(2024, 1, 1),
         kind="units",
-        upload=SimpleUploadedFile(DEMO_IMPORT_NAME, buffer.getvalue()),
+        upload=SimpleUploadedFile(DEMO_IMPORT_NAME, workbook_bytes(workbook)),
     )
     snapshot = StockSnapshot.objects.filter(stock_import=stock_import).first()
     if snapshot is not None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
 from openpyxl import Workbook
@@ -10,6 +9,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.spreadsheets import workbook_bytes
 from housing_stock.domain import BatClass, ConditionScore, DwellingType, EnergyLabel
 from housing_stock.importing.parsing import (
     INSTRUCTIONS_SHEET,
@@ -23,9 +23,7 @@ BOLD = Font(bold=True)
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _header(sheet, values: Sequence[str]) -> None:

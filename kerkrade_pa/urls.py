@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from core.password_reset import ThrottledPasswordResetForm
 from kerkrade_pa import views
 
 urlpatterns = [
@@ -20,7 +21,8 @@ urlpatterns = [
     path(
         "accounts/password_reset/",
         auth_views.PasswordResetView.as_view(
-            extra_email_context={"portal_name": settings.PORTAL_NAME}
+            form_class=ThrottledPasswordResetForm,
+            extra_email_context={"portal_name": settings.PORTAL_NAME},
         ),
         name="password_reset",
     ),

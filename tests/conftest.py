@@ -29,6 +29,20 @@ DEMO_PASSWORD = "kerkrade-demo"
 OUTSIDER_PARTY_SLUG = "meander"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """Each test starts with an empty local-memory cache: counters kept there (the
+    password-reset rate limit) must not carry from one test to the next. A Redis cache is
+    shared with other processes and left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    for cache in caches.all():
+        if isinstance(cache, LocMemCache):
+            cache.clear()
+    yield
+
+
 @pytest.fixture(scope="module")
 def demo_module(django_db_setup, django_db_blocker) -> Iterator[Framework]:
     """load_demo once per test module, inside a transaction rolled back at the module's end.

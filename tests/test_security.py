@@ -267,6 +267,87 @@ def test_responses_forbid_framing_and_sniffing(client):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+# --- Cache-Control and Permissions-Policy (core.middleware) --------------------------------
+
+
+def test_a_logged_in_page_is_not_stored_in_any_cache(werkgroep_client, demo):
+    response = werkgroep_client.get(reverse("agreements:framework-detail", args=[DEMO_SLUG]))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_htmx_partial_is_not_stored_in_any_cache(werkgroep_client, demo):
+    response = werkgroep_client.get(
+        reverse("agreements:target-list", args=[DEMO_SLUG]), headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert "<html" not in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_a_pdf_download_is_not_stored_in_any_cache(werkgroep_client, demo):
+    response = werkgroep_client.get(reverse("agreements:framework-pdf", args=[DEMO_SLUG]))
+
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_login_page_for_a_visitor_keeps_djangos_own_cache_header(client):
+    """Not the middleware's concern: Django's LoginView sets its own (never_cache)."""
+    response = client.get(LOGIN_URL)
+
+    assert response["Cache-Control"] != "no-store"
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_static_file_keeps_its_cache_even_for_a_logged_in_user(settings, werkgroep_user):
+    settings.WHITENOISE_USE_FINDERS = True
+    client = Client()  # a new handler: WhiteNoise reads its settings when it starts
+    client.force_login(werkgroep_user)
+
+    response = client.get("/static/css/print.css")
+
+    assert response.status_code == 200
+    assert "max-age" in response["Cache-Control"]
+    assert "no-store" not in response["Cache-Control"]
+    assert response["Permissions-Policy"] == permissions_policy()
+
+
+def permissions_policy() -> str:
+    return (
+        "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+        "geolocation=(), gyroscope=(), hid=(), idle-detection=(), interest-cohort=(), "
+        "browsing-topics=(), local-fonts=(), "
+        "magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), "
+        "publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), "
+        "xr-spatial-tracking=()"
+    )
+
+
+@pytest.mark.parametrize(
+    "who, url",
+    [
+        ("anonymous", LOGIN_URL),
+        ("anonymous", "/kaders/"),  # the redirect to the login page
+        ("anonymous", "/bestaat-niet/"),
+        ("werkgroep", "/"),
+        ("werkgroep", "/kaders/bestaat-niet/"),  # a 404
+        ("werkgroep", f"/kaders/{DEMO_SLUG}/pdf/"),
+    ],
+)
+def test_every_response_carries_a_strict_permissions_policy(request, demo, client, who, url):
+    if who == "werkgroep":
+        client = request.getfixturevalue("werkgroep_client")
+
+    response = client.get(url)
+
+    assert response["Permissions-Policy"] == permissions_policy()
+    for feature in ["camera", "microphone", "geolocation", "payment", "usb"]:
+        assert f"{feature}=()" in response["Permissions-Policy"]
+
+
 class _InlineFinder(HTMLParser):
     """Collects what a strict CSP (script-src/style-src 'self') would block."""
 
@@ -428,6 +509,51 @@ def test_a_used_password_reset_link_does_not_work_twice(demo, client):
     response = Client().get(link, follow=True)
 
     assert 'name="new_password1"' not in response.content.decode()
+
+
+def test_twelve_reset_requests_for_one_address_send_at_most_the_limit(demo, client):
+    responses = [request_reset(client) for _ in range(12)]
+
+    assert len(mail.outbox) == settings.PASSWORD_RESET_MAILS_PER_ADDRESS == 3
+    # The same neutral answer every time: nothing tells that the limit was reached.
+    assert {(r.status_code, r["Location"]) for r in responses} == {
+        (302, reverse("password_reset_done"))
+    }
+    assert "Als er een account bij dit e-mailadres hoort" in (
+        client.get(reverse("password_reset_done")).content.decode()
+    )
+
+
+def test_the_address_limit_ignores_case_and_spaces(demo, client):
+    for email in ["werkgroep@example.org", "WERKGROEP@example.org", " Werkgroep@Example.org "]:
+        request_reset(client, email)
+    request_reset(client, "Werkgroep@EXAMPLE.org")
+
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_asking_for_many_addresses_is_limited_too(demo, client, settings):
+    settings.PASSWORD_RESET_MAILS_PER_CLIENT = 2
+    for email in ["werkgroep@example.org", "heemwonen@example.org", "wethouder@example.org"]:
+        request_reset(client, email)
+
+    assert len(mail.outbox) == 2
+    other_client = Client(REMOTE_ADDR="10.0.0.77")
+    other_client.post(reverse("password_reset"), {"email": "wethouder@example.org"})
+    assert len(mail.outbox) == 3
+
+
+def test_the_address_limit_ends_with_its_window(demo, client):
+    from django.core.cache import cache
+
+    for _ in range(4):
+        request_reset(client)
+    assert len(mail.outbox) == 3
+    cache.clear()  # as when the window has passed
+
+    request_reset(client)
+
+    assert len(mail.outbox) == 4
 
 
 def test_missing_page_is_a_dutch_404_page(client_for):

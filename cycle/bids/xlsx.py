@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from agreements.formatting import format_number
 from agreements.models import Agreement, Party
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
+from core.spreadsheets import workbook_bytes
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
@@ -221,20 +222,8 @@ def build_template(
     # Where the figures are typed, the header says it too.
     sheet.cell(row=HEADER_ROW - 1, column=6, value=_("Zie blad Uitleg: aantallen, € en %"))
 
-    _as_text(workbook)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _as_text(workbook: Any) -> None:
-    """Text from the database never becomes a formula: openpyxl would store "=..." as one
-    (formula injection when the corporation opens the file)."""
-    for sheet in workbook.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@")):
-                    cell.data_type = "s"
+    # Text from the database never becomes a formula (formula injection): core.spreadsheets.
+    return workbook_bytes(workbook)
 
 
 # --- reading an upload --------------------------------------------------------------------

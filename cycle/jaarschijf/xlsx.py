@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils.translation import gettext as _
+
+from core.spreadsheets import workbook_bytes
 
 
 def build_workbook(*, jaarschijf, page, framework, totals) -> bytes:
@@ -77,6 +77,4 @@ def build_workbook(*, jaarschijf, page, framework, totals) -> bytes:
             ]
         )
     totals_sheet.column_dimensions["A"].width = 50
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 
 from cycle.bids import services as bids_services
+from cycle.bids.types import LineInput
 from cycle.models import Bid, Milestone
+from tests.spreadsheet_checks import DANGEROUS_TEXTS, assert_literal_text
 
 from .conftest import amsterdam
 
@@ -188,6 +190,25 @@ def test_bid_template_download(client, world, username):
         reverse("cycle:bid-template", args=[world.cycle_year.pk])
     )
     expect(response, username in CORPORATIONS)
+
+
+@pytest.mark.parametrize("text", DANGEROUS_TEXTS)
+def test_bid_template_writes_a_formula_like_explanation_as_text(client, world, draft_bid, text):
+    bids_services.bid_lines_save(
+        actor=world.users["heemwonen"],
+        bid=draft_bid,
+        lines={"sloop": LineInput(quantity=1, explanation=text)},
+    )
+    # The service trims leading whitespace ("\t=1+1" is kept as "=1+1"): still a formula.
+    stored = draft_bid.lines.get(figure="sloop").explanation
+    assert stored.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+    response = client_for(client, world, "heemwonen").get(
+        reverse("cycle:bid-template", args=[world.cycle_year.pk])
+    )
+
+    assert response.status_code == 200
+    assert_literal_text(response.content, stored)
 
 
 @pytest.mark.parametrize("username", ALL)

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from core.actors import DEMO_LOADER
 from housing_stock import services
 from housing_stock.models import StockImport, StockSnapshot
+from tests.spreadsheet_checks import DANGEROUS_TEXTS, assert_literal_text
 
 from .files import unit_row, units_xlsx, upload
 
@@ -122,6 +123,17 @@ def test_comparison_across_years(client, working_group_user, stock_demo, parties
     sheet = workbook["Voorraad"]
     assert [c.value for c in sheet[1]] == ["Woningtype", "01-01-2021", "01-01-2022"]
     assert [c.value for c in sheet[5]] == ["Gestapeld met lift", 2, 3]
+
+
+@pytest.mark.parametrize("text", DANGEROUS_TEXTS)
+def test_snapshot_export_writes_a_formula_like_source_as_text(client_tenant, text):
+    snapshot = snapshot_key("kerkrade-2020-woningtype-huurklasse")
+    StockSnapshot.objects.filter(pk=snapshot.pk).update(source=text)
+
+    response = client_tenant.get(reverse("housing_stock:snapshot-export", args=[snapshot.pk]))
+
+    assert response.status_code == 200
+    assert_literal_text(response.content, text)
 
 
 def test_snapshot_export_has_a_sheet_per_table(client_tenant):

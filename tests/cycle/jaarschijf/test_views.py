@@ -8,6 +8,7 @@ from agreements.models import SigningRequest
 from agreements.signing.services import signing_put_up
 from cycle.jaarschijf.signing import JaarschijfSignable
 from cycle.models import Contribution, JaarschijfComment
+from tests.spreadsheet_checks import DANGEROUS_TEXTS, assert_literal_text
 
 from .conftest import contribution_of, text_of
 
@@ -223,6 +224,17 @@ def test_exports(world, jaarschijf):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     xlsx = client.get(reverse("cycle:jaarschijf-xlsx", args=[jaarschijf.pk]))
     assert xlsx.status_code == 200 and xlsx.content.startswith(b"PK")
+
+
+@pytest.mark.parametrize("text", DANGEROUS_TEXTS)
+def test_xlsx_export_writes_a_formula_like_contribution_as_text(world, jaarschijf, text):
+    Contribution.objects.filter(pk=contribution_of(jaarschijf, "heemwonen").pk).update(text=text)
+
+    url = reverse("cycle:jaarschijf-xlsx", args=[jaarschijf.pk])
+    response = _client(world, "huurders").get(url)
+
+    assert response.status_code == 200
+    assert_literal_text(response.content, text)
 
 
 def test_piece_history_shows_the_labels_people_chose(world, jaarschijf):
