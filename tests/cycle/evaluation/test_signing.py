@@ -24,6 +24,7 @@ from agreements.signing.services import (
 )
 from agreements.signing.snapshot import live_data_matches, signed_data
 from core.actors import DEMO_LOADER
+from core.already import AlreadyDone
 from cycle.evaluation import services as es
 from cycle.evaluation.signing import EvaluationSignable, signing_status
 from cycle.models import ContributionRealisation, Evaluation, YearFigures
@@ -232,7 +233,7 @@ def test_a_wrong_password_signs_nothing(world, filled):
 def test_nobody_signs_twice_and_only_signatories_sign(world, filled):
     request = put_up(world, filled)
     sign(world, request, "heemwonen")
-    with pytest.raises(SigningError):
+    with pytest.raises(AlreadyDone, match="HEEMwonen heeft deze versie al ondertekend"):
         sign(world, request, "heemwonen")
     with pytest.raises(PermissionDenied):
         signature_add(
