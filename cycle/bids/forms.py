@@ -124,8 +124,18 @@ class BidLinesForm(forms.Form):
         return [
             self[name]
             for name in self.fields
-            if name.startswith("quantity_") or name in self.errors
+            if name.startswith("quantity_")
+            or name in self.errors
+            or (
+                getattr(self[name], "conflict", None)
+                and not isinstance(self.fields[name].widget, forms.Textarea)
+            )
         ]
+
+    def mark_conflicts(self, rows: list[dict]) -> None:
+        """Show each conflict at its field too (``field.conflict`` in _bid_field.html)."""
+        for row in rows:
+            self[row["name"]].conflict = row
 
     def has_field_errors(self) -> bool:
         return any(name != NON_FIELD_ERRORS for name in self.errors)

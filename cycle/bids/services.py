@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from agreements.models import Party
 from core.actors import is_system, person
 from core.already import AlreadyDone
 from core.audit import audit_log
+from core.conflicts import EditConflict, FieldConflict, three_way
+from cycle.bids.drafts import stored_values, typed_values
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
 from cycle.bids.types import LineInput
@@ -121,7 +124,7 @@ def _check_draft(actor: Any, bid: Bid) -> Bid:
     bid = Bid.objects.select_for_update().select_related("cycle_year__framework").get(pk=bid.pk)
     _check_corporation(actor, bid.corporation)
     if bid.status != Bid.Status.DRAFT:
-        raise ValidationError(_("Dit bod is al ingediend en kan niet meer worden gewijzigd."))
+        raise AlreadyDone(_("Dit bod is al ingediend en kan niet meer worden gewijzigd."))
     return bid
 
 
@@ -290,6 +293,88 @@ def bid_mark_read(*, actor: Any, bid: Bid) -> None:
     )
 
 
+@dataclass
+class DraftSave:
+    """The outcome of a form save: the fields that conflict (not written) and the new base
+    per field for the form to carry (the value its screen now shows as stored)."""
+
+    bid: Bid
+    conflicts: dict[str, FieldConflict] = field(default_factory=dict)
+    bases: dict[str, str] = field(default_factory=dict)
+
+
+@transaction.atomic
+def bid_draft_save(
+    *,
+    actor: Any,
+    bid: Bid,
+    lines: Mapping[str, LineInput],
+    based_on: Mapping[str, str],
+    summary: str | None = None,
+    theme_notes: Mapping[int, str] | None = None,
+    submit: bool = False,
+) -> DraftSave:
+    """Save what the web form holds (autosave, "Concept opslaan"), based on the values its
+    screen was given (``based_on``, per form field): fields the editor did not change are left
+    as a colleague may have stored them since, changed fields land, and a field changed both
+    here and by someone else is not written but returned as a conflict (both values).
+
+    With ``submit`` ("Bod indienen") the draft is saved and submitted in one transaction, so
+    that nothing typed since the last autosave is lost; a conflict (EditConflict) or a refused
+    submit saves nothing and the form shows everything again as typed. The bid's row lock is
+    taken before the compare, so of two simultaneous saves the second compares with the first.
+    """
+    if submit:
+        _draft_to_submit(actor, bid)  # locks first, so a second "Bod indienen" saves nothing
+    locked = _check_draft(actor, bid)
+    stored = stored_values(locked)
+    typed = typed_values(lines, summary, theme_notes)
+    write, conflicts = three_way(base=based_on, yours=typed, current=stored)
+    if conflicts and submit:
+        raise EditConflict(
+            piece_type="bid",
+            piece_id=locked.pk,
+            yours={name: c.yours for name, c in conflicts.items()},
+            current={name: c.theirs for name, c in conflicts.items()},
+            current_version=locked.version,
+            based_on=locked.version,
+        )
+    existing = {line.figure: line for line in locked.lines.select_related("agreement__theme")}
+    merged = {}
+    for figure, data in lines.items():
+        names = [f"quantity_{figure}", f"agreement_{figure}", f"explanation_{figure}"]
+        if not write.intersection(names):
+            continue
+        line = existing.get(figure)
+        merged[figure] = LineInput(
+            quantity=data.quantity if names[0] in write or line is None else line.quantity,
+            agreement=data.agreement if names[1] in write or line is None else line.agreement,
+            explanation=(
+                data.explanation if names[2] in write or line is None else line.explanation
+            ),
+        )
+    notes = {n: t for n, t in (theme_notes or {}).items() if f"theme_{n}" in write}
+    saved = locked
+    if write:
+        saved = bid_lines_save(
+            actor=actor,
+            bid=locked,
+            lines=merged,
+            summary=summary if "summary" in write else None,
+            theme_notes=notes,
+        )
+    after = stored_values(saved)
+    bases = {
+        name: after.get(name, "")
+        if name in write or value == stored.get(name, "")
+        else based_on.get(name, stored.get(name, ""))
+        for name, value in typed.items()
+    }
+    if submit:
+        saved = bid_submit(actor=actor, bid=saved)
+    return DraftSave(bid=saved, conflicts=conflicts, bases=bases)
+
+
 @transaction.atomic
 def bid_save_and_submit(
     *,
@@ -299,9 +384,7 @@ def bid_save_and_submit(
     summary: str | None = None,
     theme_notes: Mapping[int, str] | None = None,
 ) -> Bid:
-    """ "Bod indienen" in the web form: save what the form holds and submit it, in one
-    transaction, so that nothing typed since the last autosave is lost; a refused submit
-    saves nothing and the form shows everything again as typed."""
+    """ "Bod indienen" without a base (every value as given): save and submit in one go."""
     _draft_to_submit(actor, bid)  # locks first, so a second "Bod indienen" saves nothing
     bid = bid_lines_save(
         actor=actor, bid=bid, lines=lines, summary=summary, theme_notes=theme_notes

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from agreements.access import get_framework_for_user, user_party
 from agreements.models import Agreement
 from core.already import AlreadyDone
+from core.conflicts import EditConflict, FieldConflict
 from core.forms import add_service_errors
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, XLSX_TYPE, file_response
@@ -24,6 +25,7 @@ from cycle.bids import access as bid_access
 from cycle.bids import selectors, services
 from cycle.bids import xlsx as bid_xlsx
 from cycle.bids.charts import sum_chart
+from cycle.bids.drafts import quantity_text, stored_values, text_value
 from cycle.bids.forms import BidLinesForm, BidUploadForm
 from cycle.calendar import with_status
 from cycle.models import Bid
@@ -144,18 +146,131 @@ def bid_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cycle/bid_detail.html", _bid_context(request, pk))
 
 
+def _resolved(post: QueryDict) -> QueryDict:
+    """A choice in the conflict box: "keep theirs" takes the colleague's value into the form,
+    "keep mine" bases the editor's value on it; either way the form is then saved as usual."""
+    data = post.copy()
+    for choice in ("keep_theirs", "keep_mine"):
+        name = post.get(choice, "")
+        if f"theirs_{name}" in post:
+            theirs = post[f"theirs_{name}"]
+            data[f"base_{name}"] = theirs
+            if choice == "keep_theirs":
+                data[name] = theirs
+    return data
+
+
+def _bases(post: QueryDict) -> dict[str, str]:
+    return {k.removeprefix("base_"): v for k, v in post.items() if k.startswith("base_")}
+
+
+def _shown(form: BidLinesForm, name: str, value: str) -> str:
+    """A canonical value as the editor knows it (the agreement's title, not its id)."""
+    if name.startswith("agreement_"):
+        return dict(form.fields[name].choices).get(value) or _("— geen —")
+    return value or _("(leeg)")
+
+
+def _conflict_rows(form: BidLinesForm, conflicts: dict) -> list[dict]:
+    return [
+        {
+            "name": name,
+            "id": form[name].id_for_label,
+            "label": form[name].label,
+            "yours": _shown(form, name, c.yours),
+            "theirs": _shown(form, name, c.theirs),
+            "theirs_value": c.theirs,
+        }
+        for name, c in conflicts.items()
+        if name in form.fields
+    ]
+
+
 @login_required
 def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The web form. Autosave (htmx) saves the draft; "Bod indienen" saves and submits what
     is in the form in one go, so nothing typed since the last autosave is lost. A form with
-    errors comes back with every value as typed (422; htmx swaps it too, see portal.js)."""
+    errors comes back with every value as typed (422; htmx swaps it too, see portal.js).
+
+    The form carries the value its screen was given per field (``base_<field>``): a colleague's
+    save in between is kept, and a field both changed is shown with both values and a choice
+    (services.bid_draft_save); nothing is overwritten unseen."""
     submitting = request.method == "POST" and "submit_bid" in request.POST
-    if (
-        submitting
-        and bid_access.get_own_bid_for_editor(request.user, pk).status != Bid.Status.DRAFT
-    ):
-        return _already_submitted(request, pk, services.ALREADY_SUBMITTED)  # a second click
+    if request.method == "POST":
+        own = bid_access.get_own_bid_for_editor(request.user, pk)
+        if own.status != Bid.Status.DRAFT:
+            if submitting:  # a second click
+                return _already_submitted(request, pk, services.ALREADY_SUBMITTED)
+            return _submitted_meanwhile(request, own)
     bid = bid_access.get_draft_bid_for_editor(request.user, pk)
+    data = _resolved(request.POST) if request.method == "POST" else None
+    form = _bid_form(bid, data, submitting)
+    based_on = _bases(data) if data is not None else {}
+    saved, conflicts, saved_at = False, [], None
+    if request.method == "POST" and form.is_valid():
+        inputs = {
+            "actor": request.user,
+            "bid": bid,
+            "lines": form.line_inputs(),
+            "summary": form.cleaned_data["summary"],
+            "theme_notes": form.theme_note_inputs(),
+        }
+        try:
+            if based_on:
+                result = services.bid_draft_save(**inputs, based_on=based_on, submit=submitting)
+                based_on, conflicts = result.bases, _conflict_rows(form, result.conflicts)
+            elif submitting:  # a form without bases (sent by a script): every value as given
+                services.bid_save_and_submit(**inputs)
+            else:
+                services.bid_lines_save(**inputs)
+        except AlreadyDone as done:  # submitted by a click or a colleague at the same moment
+            if submitting:
+                return _already_submitted(request, bid.pk, *done.messages)
+            return _submitted_meanwhile(request, bid, form)
+        except EditConflict as conflict:  # "Bod indienen" on a stale base: nothing saved
+            conflicts = _conflict_rows(
+                form,
+                {
+                    name: FieldConflict(name=name, yours=mine, theirs=conflict.current[name])
+                    for name, mine in conflict.yours.items()
+                },
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            saved, saved_at = not conflicts, timezone.localtime()
+            if submitting:
+                messages.success(request, _("Het bod is ingediend."))
+                return redirect("cycle:bid-detail", pk=bid.pk)
+            if saved and not request.htmx:
+                messages.success(request, _("Het concept is opgeslagen."))
+                if "view" in request.POST:
+                    return redirect("cycle:bid-detail", pk=bid.pk)
+                return redirect("cycle:bid-edit", pk=bid.pk)
+    form.mark_conflicts(conflicts)
+    if not based_on:
+        based_on = stored_values(bid)
+    template = "cycle/bid_edit.html"
+    if request.htmx:
+        template += "#bid-save-status"
+    context = {
+        "bid": bid,
+        "form": form,
+        "saved": saved,
+        "saved_at": saved_at,
+        "conflicts": conflicts,
+        "bases": based_on,
+        "cycle_year": bid.cycle_year,
+    }
+    status = 200
+    if conflicts:
+        status = 200 if request.htmx else 409
+    elif request.method == "POST" and not saved:
+        status = 422
+    return render(request, template, context, status=status)
+
+
+def _bid_form(bid: Bid, data: QueryDict | None, submitting: bool = False) -> BidLinesForm:
     agreements = list(
         Agreement.objects.filter(theme__framework=bid.cycle_year.framework_id)
         .select_related("theme")
@@ -164,8 +279,8 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
     lines = {line.figure: line for line in bid.lines.all()}
     notes = {note.theme.number: note.text for note in bid.theme_notes.select_related("theme")}
     themes = list(bid.cycle_year.framework.themes.order_by("number"))
-    form = BidLinesForm(
-        request.POST or None,
+    return BidLinesForm(
+        data,
         bid=bid,
         lines=lines,
         agreements=agreements,
@@ -174,43 +289,41 @@ def bid_edit(request: HttpRequest, pk: int) -> HttpResponse:
         stock=selectors.corporation_stock(bid.corporation),
         submitting=submitting,
     )
-    saved = False
-    if request.method == "POST" and form.is_valid():
-        write = services.bid_save_and_submit if submitting else services.bid_lines_save
-        try:
-            write(
-                actor=request.user,
-                bid=bid,
-                lines=form.line_inputs(),
-                summary=form.cleaned_data["summary"],
-                theme_notes=form.theme_note_inputs(),
-            )
-        except AlreadyDone as done:  # submitted by a click or a colleague at the same moment
-            return _already_submitted(request, bid.pk, *done.messages)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            saved = True
-            if submitting:
-                messages.success(request, _("Het bod is ingediend."))
-                return redirect("cycle:bid-detail", pk=bid.pk)
-            if not request.htmx:
-                messages.success(request, _("Het concept is opgeslagen."))
-                if "view" in request.POST:
-                    return redirect("cycle:bid-detail", pk=bid.pk)
-                return redirect("cycle:bid-edit", pk=bid.pk)
-    template = "cycle/bid_edit.html"
-    if request.htmx:
-        template += "#bid-save-status"
+
+
+def _submitted_meanwhile(
+    request: HttpRequest, bid: Bid, form: BidLinesForm | None = None
+) -> HttpResponse:
+    """An autosave or "Concept opslaan" for a draft a colleague has just submitted: nothing is
+    saved, and the editor is told so with what they typed (to take into a new draft)."""
+    bid = Bid.objects.select_related("cycle_year__framework", "corporation").get(pk=bid.pk)
+    form = form or _bid_form(bid, request.POST)
+    form.is_valid()
+    stored = stored_values(bid)
+    unsaved = [
+        {"label": form[name].label, "yours": _shown(form, name, value)}
+        for name, value in request.POST.items()
+        if name in form.fields
+        and text_value(value) != stored.get(name, "")
+        and not (name.startswith("quantity_") and _same_number(form, name, stored))
+    ]
     context = {
         "bid": bid,
         "form": form,
-        "saved": saved,
-        "saved_at": timezone.localtime() if saved else None,
+        "submitted_meanwhile": True,
+        "unsaved": unsaved,
+        "bases": {},
         "cycle_year": bid.cycle_year,
     }
-    status = 422 if request.method == "POST" and not saved else 200
-    return render(request, template, context, status=status)
+    template = "cycle/bid_edit.html"
+    if request.htmx:
+        template += "#bid-save-status"
+    return render(request, template, context, status=200 if request.htmx else 409)
+
+
+def _same_number(form: BidLinesForm, name: str, stored: dict[str, str]) -> bool:
+    value = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
+    return value is not None and quantity_text(value) == stored.get(name, "")
 
 
 def _already_submitted(request: HttpRequest, pk: int, *message: str) -> HttpResponse:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from agreements.access import framework_party_ids, user_party
 from agreements.models import Agreement, Membership, Party, Target
 from core.actors import is_system, person
+from core.conflicts import EditConflict
 from core.numbers import parse_dutch_decimal
 from cycle.jaarschijf import access as rules
 from cycle.models import (
@@ -49,29 +50,6 @@ PRESENCE_SECONDS = 60
 VISIT_GAP = dt.timedelta(minutes=30)
 CONTRIBUTION_FIELDS = ("text", "quantity", "unit", "planned_quarter", "target_id", "done")
 EDITABLE_STATES = {Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT}
-
-
-class EditConflict(Exception):
-    """A save based on a stale version. ``yours`` is what the editor sent, ``current`` what is
-    stored now (at ``current_version``): the conflict view shows both."""
-
-    def __init__(
-        self,
-        *,
-        piece_type: str,
-        piece_id: int,
-        yours: dict,
-        current: dict,
-        current_version: int,
-        based_on: int,
-    ):
-        super().__init__(f"{piece_type}#{piece_id}: based on v{based_on}, now v{current_version}")
-        self.piece_type = piece_type
-        self.piece_id = piece_id
-        self.yours = yours
-        self.current = current
-        self.current_version = current_version
-        self.based_on = based_on
 
 
 # --- snapshots --------------------------------------------------------------------------------
