@@ -15,3 +15,13 @@ def send_reminders() -> int:
     from cycle.reminders import reminders_send
 
     return reminders_send(today=timezone.localdate())
+
+
+@shared_task(name="cycle.delete_old_uploads")
+def delete_old_uploads() -> dict:
+    """Daily (beat): delete uploaded source files past UPLOAD_RETENTION_DAYS (cycle.retention).
+    Idempotent (a deleted file is not deleted twice)."""
+    from cycle.retention import uploads_retention_apply
+
+    result = uploads_retention_apply()
+    return {"stock_imports": result.stock_imports, "bid_uploads": result.bid_uploads}

@@ -241,6 +241,9 @@ class StockImport(models.Model):
         related_name="+",
     )
     finished_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    # Set when the retention job (core.retention) deleted the uploaded file; the record, its
+    # counts and its error report stay.
+    source_deleted_at = models.DateTimeField(_("bronbestand verwijderd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import woningvoorraad")

@@ -134,6 +134,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+# Uploaded source files (stock tables, bid workbooks) are deleted this many days after upload;
+# the import records and their error reports stay (cycle.retention).
+UPLOAD_RETENTION_DAYS = env_int("UPLOAD_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE["cycle-delete-old-uploads-daily"] = {
+    "task": "cycle.delete_old_uploads",
+    "schedule": crontab(hour=3, minute=30),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -226,6 +226,9 @@ class BidUpload(models.Model):
     errors = models.JSONField(default=list, blank=True)
     line_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when the retention job (core.retention) deleted the uploaded file; the record and its
+    # error report stay.
+    source_deleted_at = models.DateTimeField(_("bronbestand verwijderd op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("upload van een bod")
