@@ -110,9 +110,13 @@
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {
-    // Fields swapped out of band (.pa-field-slot, see below) settle first; the request's
-    // own content is what is announced and focused.
-    if (event.target instanceof Element && event.target.classList.contains("pa-field-slot")) {
+    // Fields swapped out of band (.pa-field-slot, see below) and hidden bookkeeping such as
+    // the bid form's bases ([data-settle-quiet]) settle first; the request's own content is
+    // what is announced and focused.
+    if (
+      event.target instanceof Element &&
+      (event.target.classList.contains("pa-field-slot") || event.target.hasAttribute("data-settle-quiet"))
+    ) {
       return;
     }
     // Once per request, even when the response has several top-level elements.

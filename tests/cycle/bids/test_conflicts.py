@@ -218,3 +218,38 @@ def test_autosave_after_a_colleague_submitted_says_so_with_the_typed_value(two, 
     assert re.search(r"Sloop \(woningen\): <strong>42</strong>", content)
     assert "Nieuwbouw (woningen): <strong>" not in content  # only what differs is listed
     assert quantity(draft_bid, "sloop") == Decimal(20)
+
+
+# --- at the same moment (PostgreSQL) ----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_autosaves_of_one_field_one_lands_the_others_are_shown_both(world, draft_bid):
+    from django.test import Client
+
+    from tests.races import fire, needs_postgres
+
+    needs_postgres()
+    first = Client()
+    first.force_login(world.users[ALICE])
+    screen = form_data(first, draft_bid)  # every colleague loaded the same page
+    values = iter(["101", "102", "103", "104", "105", "106"])
+
+    def save():
+        client = Client()
+        client.force_login(world.users[BOB])
+        return autosave(client, draft_bid, {**screen, "quantity_sloop": next(values)})
+
+    responses = fire(6, save)
+    assert all(getattr(r, "status_code", r) == 200 for r in responses), responses
+    contents = [r.content.decode() for r in responses]
+    saved = [c for c in contents if "Concept opgeslagen om" in c]
+    told = [c for c in contents if "Een collega heeft intussen hetzelfde veld gewijzigd." in c]
+    assert len(saved) == 1 and len(told) == 5
+    stored = quantity_text_of(draft_bid)
+    # every one told sees the value that landed as the colleague's
+    assert all(f'pa-conflict-theirs">{stored}<' in c for c in told)
+
+
+def quantity_text_of(bid) -> str:
+    return str(int(quantity(bid, "sloop")))
