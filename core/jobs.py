@@ -11,7 +11,7 @@ worker. Whatever happens to that worker, the job reaches done or failed:
   job fails with a Dutch message instead of looping. The writes of each job are all-or-nothing
   and check the job's state under its row lock, so a redelivered job never writes twice.
 - A job that is never heard of again (the whole worker machine gone, the message lost): the
-  watchdog (core.tasks.fail_stuck_jobs, every minute in CELERY_BEAT_SCHEDULE) fails every job
+  watchdog (kerkrade_pa.tasks.fail_stuck_jobs, every minute in CELERY_BEAT_SCHEDULE) fails every job
   past ``LIMITS[kind] + MARGIN_SECONDS``, and the pages compute the same from the job's start
   at read time, so no page shows a spinner beyond that even when no watchdog runs.
 

@@ -138,7 +138,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Jobs past their limit (core.jobs) end failed, so no page waits for them.
     "core-fail-stuck-jobs-every-minute": {
-        "task": "core.fail_stuck_jobs",
+        "task": "kerkrade_pa.fail_stuck_jobs",
         "schedule": 60.0,
     },
 }

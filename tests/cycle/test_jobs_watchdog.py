@@ -1,4 +1,4 @@
-"""The watchdog (core.tasks.fail_stuck_jobs) fails every database-held job past its limit.
+"""The watchdog (kerkrade_pa.tasks.fail_stuck_jobs) fails every database-held job past its limit.
 
 It lives with the cycle tests for their `world` (a corporation and a cycle year).
 """
@@ -12,9 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import jobs
-from core.tasks import fail_stuck_jobs
 from cycle.models import BidUpload
 from housing_stock.models import StockImport
+from kerkrade_pa.tasks import fail_stuck_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,9 @@ def _upload(world, status, started_at) -> BidUpload:
 
 def test_the_watchdog_runs_every_minute():
     entries = [
-        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] == "core.fail_stuck_jobs"
+        e
+        for e in settings.CELERY_BEAT_SCHEDULE.values()
+        if e["task"] == "kerkrade_pa.fail_stuck_jobs"
     ]
     assert [e["schedule"] for e in entries] == [60.0]
 
