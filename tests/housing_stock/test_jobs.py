@@ -84,6 +84,8 @@ def test_past_its_limit_the_page_shows_the_error_and_stops_polling_without_a_wat
     assert STUCK in partial and "Probeer opnieuw" in partial
     assert "hx-trigger" not in partial and "<progress" not in partial
     assert f'method="post" action="{retry_url(stock_import)}"' in partial
+    history = client_heem.get(reverse("housing_stock:import-history")).content.decode()
+    assert "Mislukt" in history and "Wordt verwerkt" not in history
 
 
 def test_probeer_opnieuw_restarts_the_job_and_it_ends_done(
