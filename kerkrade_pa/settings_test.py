@@ -20,6 +20,15 @@ from kerkrade_pa.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A worker started by a test shares that test's cache (the evaluation PDF's job lives there).
+if os.environ.get("PA_TEST_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["PA_TEST_CACHE_URL"],
+            "KEY_PREFIX": os.environ.get("PA_TEST_CACHE_PREFIX", "pa-test"),
+        }
+    }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks eagerly; the one test that proves the Redis round trip starts its own worker.
 CELERY_TASK_ALWAYS_EAGER = True
