@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import jobs
 from housing_stock.domain import StockTable
 
 
@@ -244,6 +245,11 @@ class StockImport(models.Model):
     # Set when the retention job (core.retention) deleted the uploaded file; the record, its
     # counts and its error report stay.
     source_deleted_at = models.DateTimeField(_("bronbestand verwijderd op"), null=True, blank=True)
+    # The background job (core.jobs): when it was last queued or taken by a worker, how often a
+    # worker started it, and why it failed when that was not the file's content.
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    failure = models.CharField(_("reden van mislukken"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("import woningvoorraad")
@@ -256,6 +262,24 @@ class StockImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.PENDING, self.Status.PROCESSING}
+
+    @property
+    def is_stuck(self) -> bool:
+        """Still pending or processing past its limit: failed, whether a watchdog ran or not."""
+        return self.is_running and jobs.is_stuck(
+            jobs.STOCK_IMPORT, self.started_at or self.created_at
+        )
+
+    @property
+    def shown_failure(self) -> str:
+        """Why the job (not the file) failed, for the page; empty when it did not."""
+        if self.is_stuck:
+            return str(jobs.STUCK_MESSAGE)
+        return self.failure if self.status == self.Status.FAILED else ""
 
     @property
     def progress_percent(self) -> int:

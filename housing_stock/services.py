@@ -8,13 +8,16 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agreements.models import Party
+from core import jobs
 from core.actors import SCHEDULER, check_loader
 from core.already import AlreadyDone
 from core.audit import audit_log
@@ -184,6 +187,7 @@ def stock_import_create(
         )
         stock_import.file.save(upload.name, upload, save=False)
         stock_import.rows_total = info.rows_estimate
+        stock_import.started_at = timezone.now()
         stock_import.run_in_background = (
             info.size > BACKGROUND_BYTES or (info.rows_estimate or 0) > BACKGROUND_ROWS
         )
@@ -197,11 +201,7 @@ def stock_import_create(
             kind=kind,
             file=stock_import.original_name,
         )
-        if stock_import.run_in_background:
-            from housing_stock.tasks import stock_import_run
-
-            pk = stock_import.pk
-            transaction.on_commit(lambda: stock_import_run.delay(pk))
+        _enqueue(stock_import)
     if not stock_import.run_in_background:
         stock_import_process(import_id=stock_import.pk)
         stock_import.refresh_from_db()
@@ -209,26 +209,68 @@ def stock_import_create(
 
 
 def _claim(import_id: int) -> StockImport | None:
-    """Move a pending import to processing; None when another worker already has it."""
+    """Take a pending import, or one whose worker was lost (redelivered), counting the attempt.
+
+    None when it is finished already, or failed now because it was started too often.
+    """
     with transaction.atomic():
         stock_import = (
             StockImport.objects.select_for_update().select_related("party").get(pk=import_id)
         )
-        if stock_import.status != StockImport.Status.PENDING:
+        if not stock_import.is_running:
+            return None
+        stock_import.attempts += 1
+        if jobs.too_many_attempts(stock_import.attempts):
+            _fail(stock_import, jobs.too_many_attempts_message())
             return None
         stock_import.status = StockImport.Status.PROCESSING
-        stock_import.save(update_fields=["status"])
+        stock_import.started_at = timezone.now()
+        stock_import.save(update_fields=["status", "attempts", "started_at"])
     return stock_import
+
+
+def _fail(stock_import: StockImport, reason: str) -> None:
+    stock_import.status = StockImport.Status.FAILED
+    stock_import.failure = reason[:300]
+    stock_import.finished_at = timezone.now()
+    stock_import.save(update_fields=["status", "attempts", "failure", "finished_at"])
+
+
+def stock_import_fail(*, import_id: int, reason: str) -> bool:
+    """Fail an import that is still running (its job broke off); False when it had finished."""
+    with transaction.atomic():
+        stock_import = StockImport.objects.select_for_update().get(pk=import_id)
+        if not stock_import.is_running:
+            return False
+        _fail(stock_import, reason)
+    logger.warning("Import %s failed: %s", import_id, reason)
+    return True
 
 
 def stock_import_process(*, import_id: int) -> None:
     """Parse, validate and aggregate an import; write the snapshot or stop for confirmation.
 
-    Idempotent: an import that is not pending is left alone (a retried task does nothing).
+    Idempotent: a finished import is left alone, and the outcome is written under the import's
+    row lock only while it is still processing, so a redelivered job (or one the watchdog failed
+    meanwhile) never writes twice. A job stopped by its time limit, or broken by anything but
+    the file, fails with a Dutch reason and can be retried (stock_import_retry).
     """
+    try:
+        _process(import_id)
+    except SoftTimeLimitExceeded:
+        stock_import_fail(import_id=import_id, reason=str(jobs.STUCK_MESSAGE))
+        raise
+    except Exception:
+        logger.exception("Import %s broke off", import_id)
+        stock_import_fail(import_id=import_id, reason=str(jobs.FAILED_MESSAGE))
+        raise
+
+
+def _process(import_id: int) -> None:
     stock_import = _claim(import_id)
     if stock_import is None:
         return
+    jobs.pause_for_tests()
 
     def progress(rows_processed: int, rows_total: int | None) -> None:
         StockImport.objects.filter(pk=import_id).update(
@@ -247,29 +289,93 @@ def stock_import_process(*, import_id: int) -> None:
                 progress=progress,
                 rows_estimate=stock_import.rows_total,
             )
+    except SoftTimeLimitExceeded:
+        raise
     except Exception:
         logger.exception("Import %s failed unexpectedly", import_id)
         outcome = ImportOutcome.failure("Het bestand kon niet worden gelezen.")
 
-    stock_import.refresh_from_db(fields=["rows_processed", "rows_total"])
-    stock_import.rows_total = outcome.rows
-    stock_import.rows_processed = outcome.rows
-    stock_import.error_report = outcome.errors[:1000]
-    stock_import.error_count = len(outcome.errors)
-    stock_import.result = outcome.tables
-    if outcome.errors:
-        stock_import.status = StockImport.Status.FAILED
-        stock_import.finished_at = timezone.now()
+    with transaction.atomic():
+        stock_import = (
+            StockImport.objects.select_for_update().select_related("party").get(pk=import_id)
+        )
+        if stock_import.status != StockImport.Status.PROCESSING:
+            return  # failed by the watchdog, or written by another delivery of this job
+        stock_import.rows_total = outcome.rows
+        stock_import.rows_processed = outcome.rows
+        stock_import.error_report = outcome.errors[:1000]
+        stock_import.error_count = len(outcome.errors)
+        stock_import.result = outcome.tables
+        if outcome.errors:
+            stock_import.status = StockImport.Status.FAILED
+            stock_import.finished_at = timezone.now()
+            stock_import.save()
+            return
+        earlier = _current_import_snapshot(stock_import.party, stock_import.peildatum)
+        if earlier is not None:
+            stock_import.replaces = earlier
+            stock_import.status = StockImport.Status.AWAITING_CONFIRMATION
+            stock_import.save()
+            return
         stock_import.save()
-        return
-    earlier = _current_import_snapshot(stock_import.party, stock_import.peildatum)
-    if earlier is not None:
-        stock_import.replaces = earlier
-        stock_import.status = StockImport.Status.AWAITING_CONFIRMATION
-        stock_import.save()
-        return
-    stock_import.save()
-    _snapshot_write(stock_import, actor=stock_import.created_by or SCHEDULER)
+        _snapshot_write(stock_import, actor=stock_import.created_by or SCHEDULER)
+
+
+def _enqueue(stock_import: StockImport) -> None:
+    """Process the import in the background after commit, or here (small files)."""
+    if stock_import.run_in_background:
+        from housing_stock.tasks import stock_import_run
+
+        pk = stock_import.pk
+        transaction.on_commit(lambda: stock_import_run.delay(pk))
+
+
+def stock_import_retry(*, user: AbstractBaseUser, stock_import: StockImport) -> StockImport:
+    """Start a job again that failed by itself (time limit, lost worker), not by its file.
+
+    Checked like the upload (the user may import for the corporation). Under the row lock: of
+    two clicks one restarts it, the other is told it is running (AlreadyDone).
+    """
+    if not access.can_import_for(user, stock_import.party):
+        raise ValidationError("U mag deze import niet opnieuw starten.")
+    with transaction.atomic():
+        locked = StockImport.objects.select_for_update().get(pk=stock_import.pk)
+        if locked.is_running and not locked.is_stuck:
+            raise AlreadyDone("Deze import wordt al verwerkt.")
+        if not locked.shown_failure:
+            raise ValidationError("Deze import kan niet opnieuw worden gestart.")
+        locked.status = StockImport.Status.PENDING
+        locked.attempts = 0
+        locked.failure = ""
+        locked.started_at = timezone.now()
+        locked.finished_at = None
+        locked.rows_processed = 0
+        locked.error_report = []
+        locked.error_count = 0
+        locked.save()
+        audit_log(actor=user, action="stock_import_retry", obj=locked)
+        _enqueue(locked)
+    if not locked.run_in_background:
+        stock_import_process(import_id=locked.pk)
+        locked.refresh_from_db()
+    return locked
+
+
+def stock_imports_fail_stuck(*, now: dt.datetime | None = None) -> int:
+    """The watchdog's part: fail every import still running past its limit; how many.
+
+    One UPDATE with the condition in its WHERE: a worker that writes its outcome at the same
+    moment holds the row lock and checks the status, so exactly one of the two wins.
+    """
+    now = now or timezone.now()
+    cutoff = jobs.stuck_before(jobs.STOCK_IMPORT, now)
+    return (
+        StockImport.objects.filter(
+            status__in=[StockImport.Status.PENDING, StockImport.Status.PROCESSING]
+        )
+        .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+        .update(status=StockImport.Status.FAILED, failure=str(jobs.STUCK_MESSAGE), finished_at=now)
+    )
 
 
 def _snapshot_title(stock_import: StockImport) -> str:

@@ -17,5 +17,6 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_detail, name="import-detail"),
     path("import/<int:pk>/bevestigen/", views.import_confirm, name="import-confirm"),
     path("import/<int:pk>/annuleren/", views.import_cancel, name="import-cancel"),
+    path("import/<int:pk>/opnieuw/", views.import_retry, name="import-retry"),
     path("sjabloon/<str:kind>.xlsx", views.template_download, name="template"),
 ]

@@ -215,6 +215,20 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Probeer opnieuw' of an import whose job failed by itself (time limit, lost worker)."""
+    stock_import = access.get_import_for_user(request.user, pk)
+    try:
+        services.stock_import_retry(user=request.user, stock_import=stock_import)
+    except AlreadyDone as done:
+        messages.info(request, " ".join(done.messages))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("housing_stock:import-detail", pk)
+
+
+@login_required
 def template_download(request: HttpRequest, kind: str) -> HttpResponse:
     if kind == "totaaltabellen":
         return _xlsx(workbooks.aggregate_template(), "sjabloon-woningvoorraad-totaaltabellen.xlsx")

@@ -123,6 +123,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process dies is put back on the queue (redelivered), not acknowledged;
+# each job counts its attempts and fails after core.jobs.MAX_ATTEMPTS instead of looping.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # In docker-compose the worker may start before Redis answers: keep retrying instead of exiting.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -132,6 +135,11 @@ CELERY_BEAT_SCHEDULE = {
     "cycle-send-reminders-daily": {
         "task": "cycle.send_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Jobs past their limit (core.jobs) end failed, so no page waits for them.
+    "core-fail-stuck-jobs-every-minute": {
+        "task": "kerkrade_pa.fail_stuck_jobs",
+        "schedule": 60.0,
     },
 }
 # Uploaded source files (stock tables, bid workbooks) are deleted this many days after upload;

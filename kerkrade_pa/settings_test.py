@@ -20,6 +20,15 @@ from kerkrade_pa.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A worker started by a test shares that test's cache (the evaluation PDF's job lives there).
+if os.environ.get("PA_TEST_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["PA_TEST_CACHE_URL"],
+            "KEY_PREFIX": os.environ.get("PA_TEST_CACHE_PREFIX", "pa-test"),
+        }
+    }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks eagerly; the one test that proves the Redis round trip starts its own worker.
 CELERY_TASK_ALWAYS_EAGER = True
@@ -28,7 +37,11 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Uploads made by tests (and the demo import of load_demo) go to a throw-away folder, never to
 # the project's media/.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pa-test-media-"))
+# A worker started by a test (tests/test_jobs_redis.py) is given the test's folder.
+MEDIA_ROOT = Path(os.environ.get("PA_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="pa-test-media-"))
+# Seconds a job waits in the worker before it works (core.jobs.pause_for_tests), so that a test
+# can kill the worker mid-job. Only the test settings have it.
+PA_TEST_JOB_PAUSE_SECONDS = float(os.environ.get("PA_TEST_JOB_PAUSE_SECONDS", "0"))
 # Tests seal with the demo certificate, created once per run in the throw-away media folder.
 PA_SEAL_PKCS12 = None
 PA_SEAL_DEMO = True

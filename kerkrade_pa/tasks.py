@@ -9,11 +9,14 @@ the Redis path in CI.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 
 from celery import shared_task
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, name="kerkrade_pa.ping", ignore_result=False)
@@ -31,3 +34,24 @@ def ping(self) -> dict[str, object]:
         "eager": bool(self.request.is_eager),
         "time": timezone.now().isoformat(),
     }
+
+
+@shared_task(name="kerkrade_pa.fail_stuck_jobs")
+def fail_stuck_jobs() -> dict[str, int]:
+    """The watchdog (every minute, CELERY_BEAT_SCHEDULE): fail every job past its limit.
+
+    Database-held jobs (stock imports, bid uploads) are failed here with "De verwerking duurde
+    te lang of is onderbroken; probeer het opnieuw." (core.jobs). The evaluation PDF's job lives
+    in the cache, which cannot be scanned cheaply, and is failed when it is read
+    (cycle.evaluation.pdf). It lives here and not in core because it calls the apps.
+    """
+    from cycle.bids.services import bid_uploads_fail_stuck
+    from housing_stock.services import stock_imports_fail_stuck
+
+    failed = {
+        "stock_imports": stock_imports_fail_stuck(),
+        "bid_uploads": bid_uploads_fail_stuck(),
+    }
+    if any(failed.values()):
+        logger.warning("Watchdog failed stuck jobs: %s", failed)
+    return failed

@@ -10,15 +10,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.access import framework_party_ids, user_party
 from agreements.models import Party
+from core import jobs
 from core.actors import is_system, person
 from core.already import AlreadyDone
 from core.audit import audit_log
@@ -427,6 +430,7 @@ def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload:
 
         with transaction.atomic():
             record.file.save(f"{record.sha256}.xlsx", ContentFile(data), save=False)
+            record.started_at = timezone.now()
             record.save()
             pk = record.pk
             transaction.on_commit(lambda: process_bid_upload.delay(pk))
@@ -435,21 +439,103 @@ def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload:
     return _bid_upload_apply(record, data)
 
 
+def _upload_claim(upload_id: int) -> BidUpload | None:
+    """Take a pending upload (first delivery or redelivery after a lost worker), counting the
+    attempt; None when it is finished, or failed now because it was started too often."""
+    with transaction.atomic():
+        record = (
+            BidUpload.objects.select_for_update()
+            .select_related("cycle_year__framework", "corporation")
+            .get(pk=upload_id)
+        )
+        if record.status != BidUpload.Status.PENDING:
+            return None
+        record.attempts += 1
+        if jobs.too_many_attempts(record.attempts):
+            _upload_fail(record, jobs.too_many_attempts_message())
+            return None
+        record.started_at = timezone.now()
+        record.save(update_fields=["attempts", "started_at"])
+    return record
+
+
+def _upload_fail(record: BidUpload, reason: str) -> None:
+    record.status = BidUpload.Status.FAILED
+    record.errors = [reason]
+    record.save(update_fields=["status", "errors", "attempts"])
+
+
+def bid_upload_fail(*, upload_id: int, reason: str) -> bool:
+    """Fail an upload still pending (its job broke off); False when it had finished."""
+    with transaction.atomic():
+        record = BidUpload.objects.select_for_update().get(pk=upload_id)
+        if record.status != BidUpload.Status.PENDING:
+            return False
+        _upload_fail(record, reason)
+    return True
+
+
 def bid_upload_process(*, upload_id: int) -> BidUpload:
-    """The worker's half of a large upload; idempotent (a processed upload is left alone)."""
-    record = BidUpload.objects.select_related("cycle_year__framework", "corporation").get(
-        pk=upload_id
-    )
-    if record.status != BidUpload.Status.PENDING:
-        return record
-    with record.file.open("rb") as handle:
-        data = handle.read()
+    """The worker's half of a large upload; idempotent (a processed upload is left alone).
+
+    A job stopped by its time limit or broken by anything but the workbook fails with a Dutch
+    reason and keeps its file, so that bid_upload_retry can start it again.
+    """
     try:
-        return _bid_upload_apply(record, data)
-    finally:
+        record = _upload_claim(upload_id)
+        if record is None:
+            return BidUpload.objects.get(pk=upload_id)
+        jobs.pause_for_tests()
+        with record.file.open("rb") as handle:
+            data = handle.read()
+        record = _bid_upload_apply(record, data)
+    except SoftTimeLimitExceeded:
+        bid_upload_fail(upload_id=upload_id, reason=str(jobs.STUCK_MESSAGE))
+        raise
+    except Exception:
+        bid_upload_fail(upload_id=upload_id, reason=str(jobs.FAILED_MESSAGE))
+        raise
+    if record.status in {BidUpload.Status.ACCEPTED, BidUpload.Status.REJECTED}:
         # The workbook is not kept once read: the draft (or the error report) is the record.
         record.file.delete(save=False)
         BidUpload.objects.filter(pk=record.pk).update(file="")
+    return record
+
+
+def bid_upload_retry(*, actor: Any, record: BidUpload) -> BidUpload:
+    """Start an upload again whose job failed by itself (time limit, lost worker).
+
+    Checked like the upload itself (the corporation's own people). Under the row lock: of two
+    clicks one restarts it, the other is told it is being processed (AlreadyDone).
+    """
+    _check_corporation(actor, record.corporation)
+    with transaction.atomic():
+        locked = BidUpload.objects.select_for_update().get(pk=record.pk)
+        if locked.status == BidUpload.Status.PENDING and not locked.is_stuck:
+            raise AlreadyDone(_("Dit bestand wordt al verwerkt."))
+        if locked.shown_status != BidUpload.Status.FAILED or not locked.file:
+            raise ValidationError(_("Deze upload kan niet opnieuw worden gestart."))
+        locked.status = BidUpload.Status.PENDING
+        locked.errors = []
+        locked.attempts = 0
+        locked.started_at = timezone.now()
+        locked.save(update_fields=["status", "errors", "attempts", "started_at"])
+        audit_log(actor=actor, action="bid_upload_retry", obj=locked, filename=locked.filename)
+        from cycle.bids.tasks import process_bid_upload
+
+        pk = locked.pk
+        transaction.on_commit(lambda: process_bid_upload.delay(pk))
+    return locked
+
+
+def bid_uploads_fail_stuck(*, now: dt.datetime | None = None) -> int:
+    """The watchdog's part: fail every upload still pending past its limit; how many."""
+    cutoff = jobs.stuck_before(jobs.BID_UPLOAD, now)
+    return (
+        BidUpload.objects.filter(status=BidUpload.Status.PENDING)
+        .filter(Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+        .update(status=BidUpload.Status.FAILED, errors=[str(jobs.STUCK_MESSAGE)])
+    )
 
 
 def _bid_upload_apply(record: BidUpload, data: bytes) -> BidUpload:
@@ -464,6 +550,9 @@ def _bid_upload_apply(record: BidUpload, data: bytes) -> BidUpload:
         return _upload_reject(record, result.errors)
     try:
         with transaction.atomic():
+            locked = BidUpload.objects.select_for_update().get(pk=record.pk)
+            if locked.status != BidUpload.Status.PENDING:
+                return locked  # failed by the watchdog, or written by another delivery
             bid = bid_draft_start(actor=actor, cycle_year=cycle_year, corporation=corporation)
             bid = bid_lines_save(
                 actor=actor,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/bod/sjabloon.xlsx", views.bid_template, name="bid-template"),
     path("<int:pk>/bod/upload/", views.bid_upload, name="bid-upload"),
     path("upload/<int:pk>/", views.upload_status, name="upload-status"),
+    path("upload/<int:pk>/opnieuw/", views.upload_retry, name="upload-retry"),
     path("bod/<int:pk>/", views.bid_detail, name="bid-detail"),
     path("bod/<int:pk>/bewerken/", views.bid_edit, name="bid-edit"),
     path("bod/<int:pk>/indienen/", views.bid_submit, name="bid-submit"),

@@ -127,6 +127,21 @@ def upload_status(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"record": record, "cycle_year": record.cycle_year})
 
 
+@login_required
+@require_POST
+def upload_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Probeer opnieuw' of an upload whose job failed by itself (time limit, lost worker)."""
+    record = bid_access.get_upload_for_user(request.user, pk)
+    bid_access.bid_corporation(request.user, record.cycle_year)  # checked like the upload
+    try:
+        services.bid_upload_retry(actor=request.user, record=record)
+    except AlreadyDone as done:
+        messages.info(request, " ".join(done.messages))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    return redirect("cycle:upload-status", pk=record.pk)
+
+
 def _bid_context(request: HttpRequest, pk: int) -> dict:
     bid_access.get_bid_for_user(request.user, pk)  # 404 for missing and forbidden alike
     bid = selectors.bid_detail(pk, request.user)

@@ -24,10 +24,11 @@ from __future__ import annotations
 import logging
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 
 from agreements.models import SigningRequest
-from core import background, stored_pdf
+from core import background, jobs, stored_pdf
 from core import pdf as pdf_helper
 from cycle.evaluation import selectors
 from cycle.models import Evaluation
@@ -40,8 +41,9 @@ LAYOUT_VERSION = "2"
 
 logger = logging.getLogger(__name__)
 
-# A queued or rendering job whose worker died frees its lock after this; a new click retries.
-JOB_SECONDS = 15 * 60
+# A queued or rendering job counts as failed once it is older than its limit and margin
+# (core.jobs); its entry lives a little longer, so that the page can say so.
+JOB_SECONDS = jobs.stuck_after(jobs.EVALUATION_PDF) + 5 * 60
 # How long a finished (done or failed) job is remembered for the status page.
 JOB_RESULT_SECONDS = 60 * 60
 
@@ -168,39 +170,57 @@ def prerender(*, evaluation_id: int) -> int:
 # --- render jobs (the download of a PDF that is not stored yet) ----------------------------
 
 
-def job_status(evaluation: Evaluation) -> dict | None:
-    """The job of this version of the evaluation: {"state": ..., "attempt": n}, or None.
+def _read_job(key: str) -> dict | None:
+    """The job under key; a queued or rendering one past its limit is failed (at read time:
+    the cache cannot be scanned cheaply by a watchdog, and this page is its only reader)."""
+    job = cache.get(key)
+    if (
+        job is not None
+        and job["state"] in {JobState.QUEUED, JobState.RENDERING}
+        and time.time() - job.get("at", 0) > jobs.stuck_after(jobs.EVALUATION_PDF)
+    ):
+        job = {**job, "state": JobState.FAILED, "reason": str(jobs.STUCK_MESSAGE)}
+        cache.set(key, job, JOB_RESULT_SECONDS)
+    return job
 
-    Without a job, a stored current PDF (or the signed one) counts as done.
+
+def job_status(evaluation: Evaluation) -> dict | None:
+    """The job of this version of the evaluation: {"state": ..., "attempt": n, ...}, or None.
+
+    A failed job carries a Dutch "reason". Without a job, a stored current PDF (or the signed
+    one) counts as done.
     """
-    job = cache.get(job_key(evaluation.pk, evaluation.version))
+    job = _read_job(job_key(evaluation.pk, evaluation.version))
     if job is None and lookup(evaluation) is not None:
         return {"state": JobState.DONE, "attempt": 0}
     return job
 
 
-def _set_job(evaluation_id: int, version: int, state: str, attempt: int) -> None:
+def _set_job(
+    evaluation_id: int, version: int, state: str, attempt: int, *, runs: int = 0, reason: str = ""
+) -> None:
     finished = state in {JobState.DONE, JobState.FAILED}
     timeout = JOB_RESULT_SECONDS if finished else JOB_SECONDS
-    job = {"state": state, "attempt": attempt, "at": time.time()}
+    job = {"state": state, "attempt": attempt, "runs": runs, "reason": reason, "at": time.time()}
     cache.set(job_key(evaluation_id, version), job, timeout)
 
 
 def job_start(evaluation: Evaluation) -> dict:
     """Start the render of a PDF that is not stored yet, at most once; the job's state.
 
-    A queued or rendering job is left alone (two clicks, one render). A failed job, or a done
-    one whose PDF is stale again (the evaluation's other data changed), is started again by
-    exactly one caller: the retry of attempt n is claimed with cache.add as well. The render
-    runs in the worker, or (eager) in a thread after this request: never in the request.
+    A queued or rendering job is left alone (two clicks, one render). A failed job (also one
+    past its limit), or a done one whose PDF is stale again (the evaluation's other data
+    changed), is started again by exactly one caller: the retry of attempt n is claimed with
+    cache.add as well. The render runs in the worker, or (eager) in a thread after this
+    request: never in the request.
     """
     from cycle.evaluation.tasks import render_evaluation_pdf
 
     key = job_key(evaluation.pk, evaluation.version)
-    job = {"state": JobState.QUEUED, "attempt": 1, "at": time.time()}
+    job = {"state": JobState.QUEUED, "attempt": 1, "runs": 0, "reason": "", "at": time.time()}
     claimed = cache.add(key, job, JOB_SECONDS)
     if not claimed:
-        current = cache.get(key)
+        current = _read_job(key)
         if current is None:  # expired between add and get: claim it afresh
             claimed = cache.add(key, job, JOB_SECONDS)
         elif current["state"] in {JobState.DONE, JobState.FAILED}:
@@ -216,26 +236,60 @@ def job_start(evaluation: Evaluation) -> dict:
     except Exception:
         # The broker is down: free the job for a retry.
         logger.exception("Evaluation PDF %s could not be enqueued", evaluation.pk)
-        _set_job(evaluation.pk, evaluation.version, JobState.FAILED, job["attempt"])
+        _set_job(
+            evaluation.pk,
+            evaluation.version,
+            JobState.FAILED,
+            job["attempt"],
+            reason=str(jobs.FAILED_MESSAGE),
+        )
     return cache.get(key) or job
 
 
 def run_job(*, evaluation_id: int, version: int) -> int:
     """The worker's part of a job: render into the file and record the outcome (idempotent: a
     stored current PDF is found again without WeasyPrint). The PDF shows the current content,
-    which the download finds by its digest even if the version has moved on meanwhile."""
+    which the download finds by its digest even if the version has moved on meanwhile.
+
+    Each start counts a run: a job redelivered after its worker was lost runs again, and fails
+    with a Dutch reason once it was started more than jobs.MAX_ATTEMPTS times. A job stopped
+    by its time limit fails with the reason that it took too long.
+    """
     key = job_key(evaluation_id, version)
-    attempt = (cache.get(key) or {}).get("attempt", 1)
+    current = cache.get(key) or {}
+    attempt = current.get("attempt", 1)
+    runs = current.get("runs", 0) + 1
     evaluation = _load(evaluation_id)
     if evaluation is None:
         cache.delete(key)
         return 0
-    _set_job(evaluation_id, version, JobState.RENDERING, attempt)
+    if current.get("state") in {JobState.DONE, JobState.FAILED}:
+        return 0  # a late redelivery of a job that has ended
+    if jobs.too_many_attempts(runs):
+        _set_job(
+            evaluation_id,
+            version,
+            JobState.FAILED,
+            attempt,
+            runs=runs,
+            reason=jobs.too_many_attempts_message(),
+        )
+        return 0
+    _set_job(evaluation_id, version, JobState.RENDERING, attempt, runs=runs)
     try:
+        jobs.pause_for_tests()
         size = len(evaluation_pdf(evaluation))
-    except Exception:
+    except Exception as error:
         logger.exception("Evaluation PDF %s (version %s) failed", evaluation_id, version)
-        _set_job(evaluation_id, version, JobState.FAILED, attempt)
+        reason = jobs.STUCK_MESSAGE if isinstance(error, SoftTimeLimitExceeded) else None
+        _set_job(
+            evaluation_id,
+            version,
+            JobState.FAILED,
+            attempt,
+            runs=runs,
+            reason=str(reason or jobs.FAILED_MESSAGE),
+        )
         raise
-    _set_job(evaluation_id, version, JobState.DONE, attempt)
+    _set_job(evaluation_id, version, JobState.DONE, attempt, runs=runs)
     return size

@@ -16,4 +16,5 @@ urlpatterns = [
     path("evaluatie/<int:pk>/status/", views.state, name="evaluation-state"),
     path("evaluatie/<int:pk>/evaluatie.pdf", views.pdf, name="evaluation-pdf"),
     path("evaluatie/<int:pk>/pdf-status/", views.pdf_status, name="evaluation-pdf-status"),
+    path("evaluatie/<int:pk>/pdf-opnieuw/", views.pdf_retry, name="evaluation-pdf-retry"),
 ]

@@ -282,6 +282,17 @@ def pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """'Probeer opnieuw' of a render that failed or took too long: the job starts again (once,
+    however often it is clicked), checked like the download itself."""
+    evaluation = rules.get_evaluation_for_user(request.user, pk)
+    if pdfs.lookup(evaluation) is None:
+        pdfs.job_start(evaluation)
+    return redirect("cycle:evaluation-pdf-status", pk=evaluation.pk)
+
+
+@login_required
 @require_GET
 def pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the PDF render stands; the page polls its own partial until the job is finished."""

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Party, Target, Theme
+from core import jobs
 from cycle.models.cycle_year import CycleYear
 
 # Every generated text of load_demo starts with this mark (cycle/demo.py), so that a person
@@ -210,6 +211,8 @@ class BidUpload(models.Model):
         PENDING = "pending", _("Wordt verwerkt")
         ACCEPTED = "accepted", _("Verwerkt")
         REJECTED = "rejected", _("Afgewezen")
+        # The job failed (too slow, its worker lost too often), not the workbook: it can be retried.
+        FAILED = "failed", _("Mislukt")
 
     corporation = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
     cycle_year = models.ForeignKey(CycleYear, on_delete=models.CASCADE, related_name="uploads")
@@ -229,6 +232,10 @@ class BidUpload(models.Model):
     # Set when the retention job (core.retention) deleted the uploaded file; the record and its
     # error report stay.
     source_deleted_at = models.DateTimeField(_("bronbestand verwijderd op"), null=True, blank=True)
+    # The background job (core.jobs): when it was last queued or taken by a worker, and how
+    # often a worker started it.
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         verbose_name = _("upload van een bod")
@@ -237,3 +244,18 @@ class BidUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+    @property
+    def is_stuck(self) -> bool:
+        """Still pending past its limit: failed, whether a watchdog ran or not."""
+        return self.status == self.Status.PENDING and jobs.is_stuck(
+            jobs.BID_UPLOAD, self.started_at or self.created_at
+        )
+
+    @property
+    def shown_status(self) -> str:
+        return self.Status.FAILED if self.is_stuck else self.status
+
+    @property
+    def shown_errors(self) -> list[str]:
+        return [str(jobs.STUCK_MESSAGE)] if self.is_stuck else list(self.errors)

@@ -8,11 +8,12 @@ import threading
 from unittest import mock
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from core import background, stored_pdf
+from core import background, jobs, stored_pdf
 from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
@@ -244,14 +245,111 @@ def test_failure_shows_a_retry_that_enqueues_once_more(client, world, evaluation
     ):
         render_evaluation_pdf(evaluation.pk, evaluation.version)
     fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
-    assert "mislukt" in fragment and "Opnieuw proberen" in fragment
+    assert "De verwerking is mislukt; probeer het opnieuw." in fragment
+    assert "Probeer opnieuw" in fragment
     assert "hx-get" not in fragment
-    assert f'action="{pdf_url(evaluation)}"' in fragment
+    assert f'method="post" action="{retry_url(evaluation)}"' in fragment
 
-    c.get(pdf_url(evaluation))  # the retry button
-    c.get(pdf_url(evaluation))  # and a double click
+    assert c.post(retry_url(evaluation))["Location"] == status_url(evaluation)  # the button
+    c.post(retry_url(evaluation))  # and a double click
     assert no_worker.call_count == 2
     assert evaluation_pdf.job_status(evaluation)["attempt"] == 2
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "In de wachtrij" in fragment and "hx-get" in fragment  # polling again
+
+
+def retry_url(evaluation):
+    return reverse("cycle:evaluation-pdf-retry", args=[evaluation.pk])
+
+
+def _age_job(evaluation, seconds: float) -> None:
+    key = evaluation_pdf.job_key(evaluation.pk, evaluation.version)
+    job = cache.get(key)
+    cache.set(key, {**job, "at": job["at"] - seconds}, evaluation_pdf.JOB_SECONDS)
+
+
+@pytest.mark.parametrize("state", ["queued", "rendering"])
+def test_a_job_past_its_limit_shows_the_error_and_stops_polling_without_a_watchdog(
+    client, world, evaluation, no_worker, state
+):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    evaluation_pdf._set_job(evaluation.pk, evaluation.version, state, 1, runs=1)
+    limit = jobs.stuck_after(jobs.EVALUATION_PDF)
+    _age_job(evaluation, limit - 5)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "hx-get" in fragment  # within the limit: still waiting
+
+    _age_job(evaluation, 10)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "De verwerking duurde te lang of is onderbroken; probeer het opnieuw." in fragment
+    assert "Probeer opnieuw" in fragment
+    assert "hx-get" not in fragment and "De PDF wordt opgemaakt" not in fragment
+
+    c.post(retry_url(evaluation))
+    assert no_worker.call_count == 2
+    assert evaluation_pdf.job_status(evaluation)["state"] == "queued"
+
+
+def test_a_redelivered_render_runs_again_then_fails_after_the_last_attempt(
+    client, world, evaluation, no_worker
+):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    # A worker took the job and died (runs counted, never finished): each redelivery counts.
+    for run in range(1, jobs.MAX_ATTEMPTS + 1):
+        evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=run)
+    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
+        assert render_evaluation_pdf(evaluation.pk, evaluation.version) == 0
+    convert.assert_not_called()
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert f"De verwerking is {jobs.MAX_ATTEMPTS} keer onderbroken" in fragment
+    assert "Probeer opnieuw" in fragment and "hx-get" not in fragment
+
+
+def test_a_redelivered_render_within_its_attempts_renders(client, world, evaluation, no_worker):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=1)
+    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", return_value=FAKE_PDF):
+        assert render_evaluation_pdf(evaluation.pk, evaluation.version) == len(FAKE_PDF)
+    assert evaluation_pdf.job_status(evaluation)["runs"] == 2
+    assert c.get(pdf_url(evaluation)).content == FAKE_PDF
+
+
+def test_the_time_limit_fails_the_render_with_the_dutch_reason(
+    client, world, evaluation, no_worker
+):
+    c = login(client, world)
+    c.get(pdf_url(evaluation))
+    with (
+        mock.patch.object(
+            evaluation_pdf.pdf_helper, "html_to_pdf", side_effect=SoftTimeLimitExceeded
+        ),
+        pytest.raises(SoftTimeLimitExceeded),
+    ):
+        render_evaluation_pdf(evaluation.pk, evaluation.version)
+    fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
+    assert "De verwerking duurde te lang of is onderbroken; probeer het opnieuw." in fragment
+
+
+def test_the_render_task_has_its_time_limits_and_is_redelivered_when_its_worker_dies():
+    assert render_evaluation_pdf.soft_time_limit == jobs.LIMITS[jobs.EVALUATION_PDF]
+    assert render_evaluation_pdf.time_limit > render_evaluation_pdf.soft_time_limit
+    assert render_evaluation_pdf.acks_late and render_evaluation_pdf.reject_on_worker_lost
+
+
+@pytest.mark.parametrize("username", ["buitenstaander", None])
+def test_retry_is_refused_to_outsiders_and_get(
+    client, world, evaluation, no_worker, django_user_model, username
+):
+    if username:
+        client.force_login(django_user_model.objects.create_user(username, password="x" * 12))
+        assert client.post(retry_url(evaluation)).status_code == 404
+    else:
+        login(client, world)
+        assert client.get(retry_url(evaluation)).status_code == 405
+    no_worker.assert_not_called()
 
 
 def test_a_new_version_is_a_new_job(client, world, evaluation, no_worker):
