@@ -4,6 +4,7 @@ frozen with it (no bypass)."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from agreements.canonical import canonical_bytes, framework_content
 from agreements.models import Target
@@ -37,3 +38,22 @@ def test_a_signed_frameworks_target_cannot_change_its_indicator(world):
     with pytest.raises(SignedDocumentError):
         Target.objects.filter(pk=target.pk).update(indicator=indicator("nieuwbouw"))
     assert Target.objects.get(pk=target.pk).indicator_id is None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="raw SQL is refused by PostgreSQL triggers; SQLite has none (model layer only)",
+)
+def test_raw_sql_cannot_map_a_signed_frameworks_target(world):
+    put_up(world)
+    sign_all(world)
+    with (
+        pytest.raises(DatabaseError, match="signed document"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE agreements_target SET indicator_id = %s WHERE id = %s",
+            [indicator("sloop").pk, world.target.pk],
+        )
+    assert Target.objects.get(pk=world.target.pk).indicator_id is None
