@@ -50,10 +50,12 @@ def catalogue_load(model: Any = None, *, path: Path | None = None) -> int:
     if model is None:
         from agreements.models import Indicator as model  # noqa: N813
     rows = catalogue_rows(path)
+    # The migration's historical model may lack a field the catalogue gained later.
+    known = {f.name for f in model._meta.get_fields()} & set(CATALOGUE_FIELDS)
     existing = set(model.objects.values_list("code", flat=True))
     model.objects.bulk_create(
         [
-            model(code=row["code"], **{name: row[name] for name in CATALOGUE_FIELDS if name in row})
+            model(code=row["code"], **{name: row[name] for name in known if name in row})
             for row in rows
             if row["code"] not in existing
         ]
