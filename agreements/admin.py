@@ -9,6 +9,7 @@ from agreements.models import (
     Agreement,
     Framework,
     FrameworkSignatory,
+    Indicator,
     Membership,
     Party,
     ProcessStep,
@@ -156,11 +157,46 @@ class AgreementAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["label", "code", "kind", "direction", "value", "value_max", "unit", "agreement"]
-    list_filter = ["kind", "agreement__theme__framework", "agreement__theme"]
+    list_display = [
+        "label",
+        "code",
+        "indicator",
+        "kind",
+        "direction",
+        "value",
+        "value_max",
+        "unit",
+        "agreement",
+    ]
+    list_filter = ["kind", "indicator", "agreement__theme__framework", "agreement__theme"]
     search_fields = ["label", "code"]
-    list_select_related = ["agreement__theme"]
+    list_select_related = ["agreement__theme", "indicator"]
     filter_horizontal = ["parties"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    """The catalogue of standard measures (reference data): an administrator keeps it up to
+    date. An indicator that targets point at cannot be deleted (PROTECT)."""
+
+    list_display = [
+        "name",
+        "code",
+        "measure",
+        "direction",
+        "unit",
+        "national_norm",
+        "national_date",
+    ]
+    list_filter = ["measure", "direction"]
+    search_fields = ["name", "code", "description"]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "unit", "direction", "measure", "description"]}),
+        (
+            _("Landelijke norm"),
+            {"fields": ["national_norm", "national_value", "national_date", "national_source"]},
+        ),
+    ]
 
 
 admin.site.site_header = _("Prestatieafspraken – beheer")

@@ -94,6 +94,7 @@ def framework_content(framework: Framework) -> dict[str, Any]:
     )
     targets = list(
         Target.objects.filter(agreement__theme__framework=fw)
+        .select_related("indicator")
         .prefetch_related("parties")
         .order_by("agreement_id", "order", "code")
     )
@@ -101,6 +102,11 @@ def framework_content(framework: Framework) -> dict[str, Any]:
     for target in targets:
         row = {name: _plain(getattr(target, name)) for name in TARGET_FIELDS}
         row["parties"] = sorted(p.slug for p in target.parties.all())
+        if target.indicator_id:
+            # Part of the target's definition (what the evaluation judges it on). Only when set,
+            # so that the content, and the hash, of a framework signed before the catalogue
+            # existed stays the same.
+            row["indicator"] = target.indicator.code
         targets_by_agreement.setdefault(target.agreement_id, []).append(row)
     agreements_by_theme: dict[int, list[dict[str, Any]]] = {}
     for agreement in agreements:

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 
 from agreements import services
+from agreements.indicators import catalogue_load
 from agreements.models import Membership, Party
 from agreements.twofactor.services import demo_device_ensure
 from core.actors import DEMO_LOADER
@@ -31,6 +32,8 @@ def load(fixtures_dir: Path) -> list[str]:
         actor=DEMO_LOADER, rows=_read(fixtures_dir / "parties.toml")["parties"]
     )
     report.append(f"{len(parties)} partijen")
+    # The catalogue before the frameworks: their targets point at its indicators.
+    report.append(f"{catalogue_load()} indicatoren in de catalogus")
     for path in sorted(fixtures_dir.glob("framework_*.toml")):
         try:
             framework = services.framework_import(actor=DEMO_LOADER, data=_read(path))

@@ -260,6 +260,75 @@ class Agreement(FrozenModel):
         )
 
 
+class Direction(models.TextChoices):
+    AT_LEAST = "at_least", _("ten minste")
+    AT_MOST = "at_most", _("ten hoogste")
+    EXACTLY = "exactly", _("precies")
+
+
+class Indicator(models.Model):
+    """A standard measure of the catalogue (reference data, fixtures/indicators.toml, editable
+    by an administrator). A local target points at an indicator; the evaluation's compliance
+    checks and multi-year progress run on the indicator's ``measure`` and direction, never on
+    a target's code or a municipality's name."""
+
+    class Measure(models.TextChoices):
+        # A yearly figure of the corporations (cycle.YearFigures), per corporation and weighted.
+        PASSEND_PCT = "passend_pct", _("Jaarcijfer: aandeel passend toegewezen")
+        DAEB_PCT = "daeb_pct", _("Jaarcijfer: aandeel DAEB toegewezen")
+        CONDITION_SCORE = "condition_score", _("Jaarcijfer: conditiescore (NEN 2767)")
+        PERMIT_HOLDER_SHARE = (
+            "permit_holder_share",
+            _("Jaarcijfer: vergunninghouders (aandeel van de mutaties en taakstelling naar bezit)"),
+        )
+        # A count in the housing stock snapshots, plus the realised increase.
+        STOCK_NULTREDEN = "stock_nultreden", _("Woningvoorraad: aantal nultredenwoningen")
+        STOCK_LABELS_EFG = "stock_labels_efg", _("Woningvoorraad: woningen met label E, F of G")
+        # Added up from the realisations of the contributions linked to the targets.
+        CONTRIBUTIONS_SUM = "contributions_sum", _("Som van de gerealiseerde bijdragen")
+        NONE = "none", _("Niet automatisch gemeten")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    unit = models.CharField(_("eenheid"), max_length=120, blank=True)
+    direction = models.CharField(
+        _("richting"), max_length=20, choices=Direction.choices, default=Direction.EXACTLY
+    )
+    measure = models.CharField(
+        _("meting"), max_length=40, choices=Measure.choices, default=Measure.NONE
+    )
+    description = models.TextField(_("hoe gemeten"), blank=True)
+    national_value = models.DecimalField(
+        _("landelijke norm (waarde)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    national_norm = models.CharField(
+        _("landelijke norm"),
+        max_length=200,
+        blank=True,
+        help_text=_("Zoals de evaluatie hem toont, bijv. '95% passend'."),
+    )
+    national_date = models.DateField(_("landelijke norm per"), null=True, blank=True)
+    national_source = models.CharField(_("bron landelijke norm"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def national_text(self) -> str:
+        """'landelijk: 95% passend', with its date when it has one; '' when not national."""
+        if not self.national_norm:
+            return ""
+        text = _("landelijk: %(norm)s") % {"norm": self.national_norm}
+        if self.national_date:
+            text += " " + _("(per %(date)s)") % {"date": self.national_date.strftime("%d-%m-%Y")}
+        return str(text)
+
+
 class Target(FrozenModel):
     """A measurable target of an agreement."""
 
@@ -276,10 +345,7 @@ class Target(FrozenModel):
         REGIONAL = "regionaal", _("Regionaal")
         NATIONAL = "landelijk", _("Landelijk")
 
-    class Direction(models.TextChoices):
-        AT_LEAST = "at_least", _("ten minste")
-        AT_MOST = "at_most", _("ten hoogste")
-        EXACTLY = "exactly", _("precies")
+    Direction = Direction
 
     agreement = models.ForeignKey(
         Agreement, verbose_name=_("afspraak"), on_delete=models.CASCADE, related_name="targets"
@@ -326,6 +392,18 @@ class Target(FrozenModel):
     )
     note = models.TextField(_("toelichting"), blank=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="targets",
+        help_text=_(
+            "De standaardmaat uit de catalogus waarop de evaluatie dit doel toetst; zonder "
+            "indicator telt de realisatie van de bijdragen."
+        ),
+    )
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"

@@ -14,6 +14,7 @@ from agreements.models import (
     Agreement,
     Framework,
     FrameworkSignatory,
+    Indicator,
     Membership,
     Party,
     ProcessStep,
@@ -193,9 +194,18 @@ def framework_import(*, actor: Any, data: Mapping[str, Any]) -> Framework:
     return framework
 
 
+def _indicator(code: str | None, by_code: Mapping[str, Indicator]) -> Indicator | None:
+    if not code:
+        return None
+    if code not in by_code:
+        raise ValueError(f"Onbekende indicator: {code} (zie de indicatorcatalogus)")
+    return by_code[code]
+
+
 def _import_agreements(
     theme: Theme, rows: Iterable[Mapping[str, Any]], by_slug: Mapping[str, Party]
 ) -> None:
+    indicators = {indicator.code: indicator for indicator in Indicator.objects.all()}
     numbers = []
     for row in rows:
         agreement, _ = Agreement.objects.update_or_create(
@@ -225,6 +235,7 @@ def _import_agreements(
                     "target_year": target_row.get("target_year"),
                     "note": target_row.get("note", "").strip(),
                     "order": order,
+                    "indicator": _indicator(target_row.get("indicator"), indicators),
                 },
             )
             target.parties.set(_parties(target_row.get("parties", []), by_slug))

@@ -236,7 +236,7 @@ def nultreden_chart(
     target_text = (
         f"doel {format_number(target)}" + (f" in {target_year}" if target_year else "")
         if target is not None
-        else "geen doel 'nultreden' in het kader"
+        else "geen doel op de indicator nultredenwoningen in het kader"
     )
     description = f"Nultredenwoningen: nu {format_number(count)}; {target_text}."
     chart = Chart(

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from agreements.models import Party, Target
+from agreements.models import Indicator, Party, Target
 from housing_stock.domain import (
     NULTREDEN_YES,
     OPTIONAL_COLS,
@@ -238,12 +238,15 @@ def sibling_sources(snapshot: StockSnapshot) -> list[SnapshotSummary]:
 
 
 def nultreden_target(municipality: Party) -> Target | None:
-    """The framework target with code 'nultreden' (3.590 -> 4.000 in the Kerkrade seed)."""
+    """The framework's end-state target on the nultreden indicator of the catalogue (a stock
+    count: 3.590 -> 4.000 in the demo), not its yearly increase."""
     return (
         Target.objects.filter(
-            code="nultreden", agreement__theme__framework__municipality=municipality
+            indicator__measure=Indicator.Measure.STOCK_NULTREDEN,
+            agreement__theme__framework__municipality=municipality,
         )
-        .order_by("-agreement__theme__framework__period_start")
+        .exclude(kind=Target.Kind.PERIOD_COUNT)
+        .order_by("-agreement__theme__framework__period_start", "order", "id")
         .first()
     )
 

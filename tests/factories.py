@@ -17,10 +17,12 @@ from django.contrib.auth import get_user_model
 from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
+from agreements.indicators import catalogue_load
 from agreements.models import (
     Agreement,
     Framework,
     FrameworkSignatory,
+    Indicator,
     Membership,
     Party,
     ProcessStep,
@@ -141,6 +143,16 @@ class TargetFactory(DjangoModelFactory):
     def parties(self, create, extracted, **kwargs):
         if create and extracted:
             self.parties.set(extracted)
+
+
+def indicator(code: str) -> Indicator:
+    """An indicator of the catalogue (fixtures/indicators.toml). The data migration loads the
+    catalogue, but a transactional test flushes it: load it again (idempotent)."""
+    found = Indicator.objects.filter(code=code).first()
+    if found is None:
+        catalogue_load()
+        found = Indicator.objects.get(code=code)
+    return found
 
 
 class ProcessStepFactory(DjangoModelFactory):

@@ -34,11 +34,20 @@ def with_deadline(qs: QuerySet[Bid]) -> QuerySet[Bid]:
 
 
 def default_links(framework: Framework) -> dict[str, Target]:
-    """Per core figure the framework target with the same code, if the framework has one."""
-    targets = Target.objects.filter(
-        agreement__theme__framework=framework, code__in=Figure.values
-    ).select_related("agreement", "agreement__theme")
-    return {target.code: target for target in targets}
+    """Per core figure the framework's target on the catalogue indicator of that figure (a core
+    figure's value is an indicator code), if the framework has one: the first in the
+    framework's order when several targets share the indicator."""
+    targets = (
+        Target.objects.filter(
+            agreement__theme__framework=framework, indicator__code__in=Figure.values
+        )
+        .select_related("agreement", "agreement__theme", "indicator")
+        .order_by("agreement__theme__number", "agreement__number", "order", "id")
+    )
+    links: dict[str, Target] = {}
+    for target in targets:
+        links.setdefault(target.indicator.code, target)
+    return links
 
 
 def bid_is_late(bid: Bid) -> bool:
@@ -292,8 +301,10 @@ def multi_year_sums(framework: Framework) -> tuple[list[SumRow], list[Party], li
     target, per corporation and in total. Three queries whatever the number of bids."""
     years = list(range(framework.period_start, framework.period_end + 1))
     targets = list(
-        Target.objects.filter(agreement__theme__framework=framework, code__in=SUM_FIGURES)
-        .select_related("agreement", "agreement__theme")
+        Target.objects.filter(
+            agreement__theme__framework=framework, indicator__code__in=SUM_FIGURES
+        )
+        .select_related("agreement", "agreement__theme", "indicator")
         .order_by("agreement__theme__number", "agreement__number", "order")
     )
     corporations = list(framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name"))
@@ -312,17 +323,18 @@ def multi_year_sums(framework: Framework) -> tuple[list[SumRow], list[Party], li
     rows = []
     seen = set()
     for target in targets:
-        if target.code in seen:
+        figure = target.indicator.code
+        if figure in seen:
             continue
-        seen.add(target.code)
-        per_corporation = [(c, sums.get((target.code, c.pk), Decimal(0))) for c in corporations]
+        seen.add(figure)
+        per_corporation = [(c, sums.get((figure, c.pk), Decimal(0))) for c in corporations]
         rows.append(
             SumRow(
                 target=target,
-                figure=target.code,
+                figure=figure,
                 per_corporation=per_corporation,
                 total=sum((value for _c, value in per_corporation), Decimal(0)),
-                per_year={year: per_year.get((target.code, year), Decimal(0)) for year in years},
+                per_year={year: per_year.get((figure, year), Decimal(0)) for year in years},
             )
         )
     return rows, corporations, years

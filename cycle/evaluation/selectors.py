@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from agreements.formatting import describe_target, format_number
-from agreements.models import Agreement, Party, Target, Theme
+from agreements.models import Agreement, Direction, Indicator, Party, Target, Theme
 from cycle.evaluation import compliance as cc
 from cycle.evaluation.compliance import Light
 from cycle.jaarschijf.selectors import contributions_qs, party_sort_key
@@ -25,17 +25,9 @@ from housing_stock.selectors import (
     snapshot_tables,
 )
 
-# Framework target codes with a yearly figure of the corporations behind them.
-SHARE_FIGURES = {
-    "passend-toewijzen": "passend_pct",
-    "daeb-toewijzen": "daeb_pct",
-    "daeb-toewijzen-lokaal": "daeb_pct",
-}
-PERMIT_HOLDERS = "vergunninghouders"
-CONDITION = "conditiescore"
-NULTREDEN = "nultreden"
-NULTREDEN_CODES = {"nultreden", "nultreden-toename"}
-DAEB_LOCAL = "daeb-toewijzen-lokaal"
+# The yearly figures of the corporations that a share indicator is measured on: the measure's
+# value is the YearFigures field (weighted by lettings over the corporations).
+SHARE_MEASURES = {Indicator.Measure.PASSEND_PCT, Indicator.Measure.DAEB_PCT}
 
 
 @dataclass
@@ -62,6 +54,15 @@ class TargetStatus:
     @property
     def description(self) -> str:
         return describe_target(self.target)
+
+    @property
+    def indicator(self) -> Indicator | None:
+        return self.target.indicator
+
+    @property
+    def national(self) -> str:
+        """The indicator's national norm ('landelijk: 95% passend'), or ''."""
+        return self.target.indicator.national_text if self.target.indicator_id else ""
 
     @property
     def light_label(self) -> str:
@@ -339,7 +340,10 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
         .order_by("number")
         .prefetch_related(
             Prefetch("agreements", queryset=Agreement.objects.order_by("number")),
-            Prefetch("agreements__targets", queryset=Target.objects.order_by("order", "id")),
+            Prefetch(
+                "agreements__targets",
+                queryset=Target.objects.select_related("indicator").order_by("order", "id"),
+            ),
         )
     )
     contributions = list(contributions_qs(jaarschijf))
@@ -382,10 +386,25 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
         municipality, corporations
     )
 
-    targets_by_code = {
-        t.code: t for theme in themes for a in theme.agreements.all() for t in a.targets.all()
-    }
-    local_daeb = targets_by_code.get(DAEB_LOCAL)
+    all_targets = [t for theme in themes for a in theme.agreements.all() for t in a.targets.all()]
+    # Targets on the same indicator within this framework are related: a lower local bound
+    # next to the national share, a stock end-state next to its yearly increase.
+    on_indicator: dict[int, list[Target]] = defaultdict(list)
+    for t in all_targets:
+        if t.indicator_id:
+            on_indicator[t.indicator_id].append(t)
+
+    def related(target: Target) -> list[Target]:
+        return on_indicator[target.indicator_id] if target.indicator_id else [target]
+
+    def realised_per_year(target: Target) -> dict[int, Decimal]:
+        """Realised quantities per plan year of the target and the targets on its indicator
+        (contributions link to either target of one measure: they count the same thing)."""
+        per_year: dict[int, Decimal] = defaultdict(Decimal)
+        for t in related(target):
+            for y, v in realised.get(t.pk, {}).items():
+                per_year[y] += v
+        return dict(per_year)
 
     progress_rows: list[ProgressRow] = []
     permit_rows: list[PermitRow] = []
@@ -412,18 +431,15 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
         nonlocal nultreden_row
         if target.scope != Target.Scope.LOCAL:
             return None
-        code = target.code
-        if code in SHARE_FIGURES:
-            name = SHARE_FIGURES[code]
-            if code == "daeb-toewijzen":
-                lower = local_daeb.value if local_daeb else None
+        indicator = target.indicator
+        measure = indicator.measure if indicator else None
+        direction = indicator.direction if indicator else target.direction
+        if measure in SHARE_MEASURES and target.value is not None:
+            name = measure
+            lower = _lower_bound(target, related(target), direction)
 
-                def outcome_for(v, t=target, lower=lower):
-                    return cc.daeb_share(v, t.value, lower)
-            else:
-
-                def outcome_for(v, t=target):
-                    return cc.min_share(v, t.value)
+            def outcome_for(v, t=target, lower=lower):
+                return _share_outcome(v, t.value, direction, lower=lower)
 
             checks = corp_checks(target, name, outcome_for)
             total = _weighted(figures, name, "lettings")
@@ -438,7 +454,7 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
                 )
             )
             return _status(target, checks)
-        if code == PERMIT_HOLDERS:
+        if measure == Indicator.Measure.PERMIT_HOLDER_SHARE and target.value is not None:
             task = evaluation.permit_holder_task
             shares = (
                 cc.divide_by_stock(task, {c.pk: stock[c.pk] for c in corporations if c.pk in stock})
@@ -451,7 +467,7 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
                 lettings = figure.permit_holder_lettings if figure else None
                 relets = figure.relets if figure else None
                 value = cc.share(lettings, relets)
-                share_outcome = cc.max_share(value, target.value)
+                share_outcome = _share_outcome(value, target.value, direction)
                 due = shares.get(corporation.pk) if task is not None else None
                 task_outcome = cc.task_share(lettings, due) if due is not None else None
                 permit_rows.append(
@@ -486,22 +502,22 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
                         )
                     )
             return _status(target, checks)
-        if code == CONDITION and target.value is not None:
+        if measure == Indicator.Measure.CONDITION_SCORE and target.value is not None:
             return _status(
                 target,
                 corp_checks(
                     target, "condition_score", lambda v, t=target: cc.condition(v, t.value)
                 ),
             )
-        if code == NULTREDEN and target.value is not None and target.target_year:
+        if (
+            measure == Indicator.Measure.STOCK_NULTREDEN
+            and target.kind != Target.Kind.PERIOD_COUNT
+            and target.value is not None
+            and target.target_year
+        ):
             baseline = target.baseline_value or Decimal(0)
             start = (target.baseline_date.year if target.baseline_date else first_year - 1) + 1
-            added = {
-                y: v
-                for code_ in NULTREDEN_CODES
-                if code_ in targets_by_code
-                for y, v in realised.get(targets_by_code[code_].pk, {}).items()
-            }
+            added = realised_per_year(target)
             current = nultreden_stock if nultreden_stock is not None else baseline
             current += sum(added.values(), Decimal(0))
             due = cc.due_by(
@@ -520,15 +536,7 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
             )
             return _status(target, [check])
         if target.kind == Target.Kind.PERIOD_COUNT and target.period_start and target.target_year:
-            per_year = dict(realised.get(target.pk, {}))
-            if code in NULTREDEN_CODES:
-                # Contributions link to either nultreden target: both count the same increase.
-                per_year = defaultdict(Decimal)
-                for code_ in NULTREDEN_CODES:
-                    if code_ in targets_by_code:
-                        for y, v in realised.get(targets_by_code[code_].pk, {}).items():
-                            per_year[y] += v
-                per_year = dict(per_year)
+            per_year = realised_per_year(target)
             total = sum(per_year.values(), Decimal(0)) if per_year else None
             due = cc.due_by(
                 target.value, start=target.period_start, end=target.target_year, year=year
@@ -575,7 +583,7 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
         )
 
     years = [year_row(y, by_year.get(y, [])) for y in range(first_year, year + 1)]
-    charts = _charts(years, progress_rows, targets_by_code)
+    charts = _charts(years, progress_rows, all_targets)
     return EvaluationSummary(
         evaluation=evaluation,
         year=year,
@@ -600,30 +608,73 @@ def _status(target: Target, checks: list[CheckRow]) -> TargetStatus:
     return TargetStatus(target, checks, light, _("het slechtste licht van de toetsen hieronder"))
 
 
-def _charts(years: list[YearRow], progress: list[ProgressRow], targets: dict) -> list[Chart]:
+def _share_outcome(
+    value: Decimal | None, goal: Decimal, direction: str, *, lower: Decimal | None = None
+) -> cc.Outcome:
+    """A share against a target value in the indicator's direction."""
+    if direction == Direction.AT_MOST:
+        return cc.max_share(value, goal)
+    return cc.min_share(value, goal, lower=lower)
+
+
+def _lower_bound(target: Target, related: list[Target], direction: str) -> Decimal | None:
+    """A minimum share may have a local lower bound: the highest lower value of another local
+    target on the same indicator (DAEB: 92,5% nationally, 85% agreed locally). Between the
+    two is orange; without one, the default margin applies."""
+    if direction == Direction.AT_MOST:
+        return None
+    lower = [
+        t.value
+        for t in related
+        if t.pk != target.pk
+        and t.scope == Target.Scope.LOCAL
+        and t.value is not None
+        and t.value < target.value
+    ]
+    return max(lower, default=None)
+
+
+def _goal(targets: list[Target], measure: str) -> Decimal | None:
+    """The chart's goal line for a measure: the strictest target value on it (the national
+    share above a local lower bound; the lowest maximum)."""
+    rows = [t for t in targets if t.indicator_id and t.indicator.measure == measure]
+    values = [t.value for t in rows if t.value is not None]
+    if not values:
+        return None
+    return min(values) if rows[0].indicator.direction == Direction.AT_MOST else max(values)
+
+
+def _charts(
+    years: list[YearRow], progress: list[ProgressRow], targets: list[Target]
+) -> list[Chart]:
     charts = []
-    for key, name, code in [
-        ("passend", _("Passend toegewezen per jaar"), "passend-toewijzen"),
-        ("daeb", _("DAEB toegewezen per jaar"), "daeb-toewijzen"),
+    for key, name, measure in [
+        ("passend", _("Passend toegewezen per jaar"), Indicator.Measure.PASSEND_PCT),
+        ("daeb", _("DAEB toegewezen per jaar"), Indicator.Measure.DAEB_PCT),
     ]:
         items = [(str(r.year), getattr(r, f"{key}_pct")) for r in years]
         items = [(label, value) for label, value in items if value is not None]
         if items:
-            goal = targets[code].value if code in targets else None
             charts.append(
-                _chart(key, name, items, goal, percent=True, headers=(_("Jaar"), _("Aandeel")))
+                _chart(
+                    key,
+                    name,
+                    items,
+                    _goal(targets, measure),
+                    percent=True,
+                    headers=(_("Jaar"), _("Aandeel")),
+                )
             )
     items = [
         (str(r.year), r.permit_holder_share) for r in years if r.permit_holder_share is not None
     ]
     if items:
-        goal = targets[PERMIT_HOLDERS].value if PERMIT_HOLDERS in targets else None
         charts.append(
             _chart(
-                "vergunninghouders",
+                "permit-holders",
                 _("Verhuringen aan vergunninghouders, aandeel van de mutaties"),
                 items,
-                goal,
+                _goal(targets, Indicator.Measure.PERMIT_HOLDER_SHARE),
                 percent=True,
                 headers=(_("Jaar"), _("Aandeel")),
             )

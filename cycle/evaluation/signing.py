@@ -127,7 +127,7 @@ def summary_content(summary: selectors.EvaluationSummary) -> dict[str, Any]:
                 row.corporation.slug: _quantity(row.stock) for row in summary.permit_rows
             },
             "source": summary.stock_source,
-            "nultreden": _quantity(summary.nultreden_stock),
+            "nultreden_count": _quantity(summary.nultreden_stock),
             "nultreden_source": summary.nultreden_source,
         },
         "lights": {
@@ -177,7 +177,7 @@ def summary_content(summary: selectors.EvaluationSummary) -> dict[str, Any]:
             for row in summary.years
         ],
         "progress": [_progress(row) for row in summary.progress],
-        "nultreden": _progress(summary.nultreden),
+        "nultreden_progress": _progress(summary.nultreden),
         "charts": [{"key": c.key, "title": _text(c.title), "desc": c.desc} for c in summary.charts],
     }
 

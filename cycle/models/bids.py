@@ -94,8 +94,9 @@ class Bid(models.Model):
 
 
 class Figure(models.TextChoices):
-    """The core figures of a bid (kerncijfers). The first five share their code with the
-    framework's period targets, so that the multi-year sums can add them up."""
+    """The core figures of a bid (kerncijfers). Each value is the code of an indicator in the
+    catalogue (fixtures/indicators.toml): a bid line links to the framework's target on that
+    indicator, and the multi-year sums add the first five up per target."""
 
     DEMOLITION = "sloop", _("Sloop (woningen)")
     NEW_BUILD = "nieuwbouw", _("Nieuwbouw (woningen)")

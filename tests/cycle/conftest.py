@@ -17,6 +17,7 @@ from cycle.bids import services as bids_services
 from cycle.bids.types import LineInput
 from cycle.calendar import AMSTERDAM
 from cycle.models import CycleYear, Figure
+from tests.factories import indicator
 
 User = get_user_model()
 
@@ -89,6 +90,7 @@ def build_framework(parties: dict[str, Party], *, slug: str = "kerkrade-2021-202
             period_start=2021,
             target_year=2025,
             order=order,
+            indicator=indicator(code),
         )
     theme2 = Theme.objects.create(framework=framework, number=2, title="Betaalbaarheid", slug="c")
     Agreement.objects.create(theme=theme2, number=1, title="Huurbeleid", text="y")

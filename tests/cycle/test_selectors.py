@@ -6,7 +6,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import Party
+from agreements.models import Party, Target
 from core.actors import DEMO_LOADER
 from cycle import selectors, services
 from cycle.bids import selectors as bids_selectors
@@ -142,6 +142,27 @@ def test_multi_year_sums_add_current_versions_per_corporation(world, submitted_b
     assert sloop.total == 7 and sloop.goal == 478 and sloop.per_year[2024] == 7
     assert [r.figure for r in rows] == ["sloop", "nieuwbouw", "verkoop", "aankoop", "renovatie"]
     assert years == [2021, 2022, 2023, 2024, 2025]
+
+
+def test_bid_figures_link_to_the_target_on_their_indicator_whatever_its_code(world):
+    """A framework with codes of its own: a new bid's sloop line links to the target on the
+    sloop indicator, and the multi-year sums add it up against that target."""
+    Target.objects.filter(agreement=world.agreement, code="sloop").update(code="afbraak-2025")
+    Target.objects.filter(agreement=world.agreement, code="nieuwbouw").update(indicator=None)
+    user = world.users["heemwonen"]
+    bid = bids_services.bid_draft_start(
+        actor=user, cycle_year=world.cycle_year, corporation=world.parties["heemwonen"]
+    )
+    lines = {line.figure: line for line in bid.lines.select_related("target")}
+    assert lines["sloop"].target.code == "afbraak-2025"
+    assert lines["nieuwbouw"].target is None  # no target on that indicator any more
+    bids_services.bid_lines_save(actor=user, bid=bid, lines=full_lines())
+    bids_services.bid_submit(actor=user, bid=bid, at=amsterdam(2025, 6, 20))
+    rows, _corporations, _years = bids_selectors.multi_year_sums(world.framework)
+    assert [(r.figure, r.target.code) for r in rows][:2] == [
+        ("sloop", "afbraak-2025"),
+        ("verkoop", "verkoop"),
+    ]
 
 
 def test_dashboard_for_tenant_organisation_shows_bids_to_read(world, submitted_bid, draft_bid):

@@ -49,4 +49,4 @@ def test_nultreden_chart_marks_the_target():
 
 def test_nultreden_chart_without_target_says_so():
     chart = nultreden_chart(Decimal(3590), None, None)
-    assert "geen doel 'nultreden' in het kader" in chart.description
+    assert "geen doel op de indicator nultredenwoningen in het kader" in chart.description

@@ -7,9 +7,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from agreements.indicators import catalogue_load
+from agreements.models import Indicator, Party, Target
 from core.actors import DEMO_LOADER
 from housing_stock import services
 from housing_stock.models import StockImport, StockSnapshot
+from tests.factories import AgreementFactory, FrameworkFactory, TargetFactory, ThemeFactory
 from tests.spreadsheet_checks import DANGEROUS_TEXTS, assert_literal_text
 
 from .files import unit_row, units_xlsx, upload
@@ -54,6 +57,35 @@ def test_overview_charts_have_title_desc_and_table(client_tenant):
     assert "voorraad tegenover de verdeling in het kader" in html
     assert "Kader 61%" in html
     assert "Verschil volgens de bron (+ = tekort): BAT 1 -145, BAT 2 +180" in html
+
+
+def test_nultreden_chart_finds_its_goal_through_the_indicator_not_the_code(client_tenant):
+    """The framework's end-state target on the nultreden indicator marks the chart, whatever
+    its code; its yearly increase (same indicator, a period count) does not."""
+    catalogue_load()
+    framework = FrameworkFactory(municipality=Party.objects.get(slug="gemeente-kerkrade"))
+    agreement = AgreementFactory(theme=ThemeFactory(framework=framework))
+    nultreden = Indicator.objects.get(code="nultreden")
+    TargetFactory(
+        agreement=agreement,
+        code="toename-toegankelijk",
+        kind=Target.Kind.PERIOD_COUNT,
+        value=410,
+        period_start=2021,
+        target_year=2030,
+        indicator=nultreden,
+        order=1,
+    )
+    TargetFactory(
+        agreement=agreement,
+        code="toegankelijke-woningen-2030",
+        value=4000,
+        target_year=2030,
+        indicator=nultreden,
+        order=2,
+    )
+    html = client_tenant.get(OVERVIEW).content.decode()
+    assert "Doel 4.000" in html
 
 
 def test_overview_has_no_inline_style_or_script(client_tenant):

@@ -17,6 +17,7 @@ from cycle.evaluation import services as es
 from cycle.jaarschijf import services as js
 from cycle.models import Contribution, Jaarschijf
 from housing_stock.models import StockCount, StockSnapshot
+from tests.factories import indicator
 
 STOCK = {"heemwonen": 4000, "wonen-zuid": 2500, "wonen-limburg": 1000}
 
@@ -30,6 +31,8 @@ def _share_targets(world) -> None:
         ("vergunninghouders", Target.Kind.MAX_SHARE, 10, "% van de mutaties"),
         ("conditiescore", Target.Kind.VALUE, 3, "conditiescore"),
     ]
+    # The demo's mapping onto the catalogue (fixtures/kerkrade/framework_2021_2025.toml).
+    indicators = {"daeb-toewijzen-lokaal": "daeb-toewijzen"}
     for order, (code, kind, value, unit) in enumerate(rows, start=1):
         Target.objects.create(
             agreement=agreement,
@@ -43,6 +46,7 @@ def _share_targets(world) -> None:
             unit=unit,
             per_year=True,
             order=order,
+            indicator=indicator(indicators.get(code, code)),
         )
     Target.objects.create(
         agreement=agreement,
@@ -56,6 +60,7 @@ def _share_targets(world) -> None:
         baseline_date=dt.date(2020, 1, 1),
         target_year=2030,
         order=10,
+        indicator=indicator("nultreden"),
     )
 
 

@@ -116,7 +116,7 @@ def test_figures_across_the_framework_years(world, evaluation):
     assert summary.years[4].lettings == 900
     assert summary.years[4].permit_holder_share == Decimal(72) * 100 / 960
     keys = [c.key for c in summary.charts]
-    assert {"passend", "daeb", "vergunninghouders", "doel-sloop"} <= set(keys)
+    assert {"passend", "daeb", "permit-holders", "doel-sloop"} <= set(keys)
     passend = next(c for c in summary.charts if c.key == "passend")
     assert "2022: 96%" in passend.desc and "doel 95%" in passend.desc
 

@@ -96,7 +96,7 @@ def test_put_up_captures_the_stock_and_the_lights(world, filled):  # noqa: F811
         "wonen-limburg": "1000.00",
         "wonen-zuid": "2500.00",
     }
-    assert data["stock"]["nultreden"] == "3700.00"
+    assert data["stock"]["nultreden_count"] == "3700.00"
     assert data["party_names"]["heemwonen"] == "HEEMwonen"
     assert _task_light(data, "heemwonen") == "groen"  # 20 of the 16 due
     rules = [t["rule"] for theme in data["lights"]["themes"] for t in theme["targets"]]
