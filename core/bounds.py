@@ -38,6 +38,9 @@ MAX_RENT = Decimal(10_000)
 # Any other count or number (label steps, lettings, a realised quantity): large enough for any
 # figure of a municipality, small enough for every number column of the portal.
 MAX_NUMBER = Decimal(1_000_000_000)
+# A target of the framework may be national context (hundreds of thousands of dwellings,
+# billions of euro); the target columns hold up to 10^12 (max_digits 14, two decimals).
+MAX_TARGET = Decimal(100_000_000_000)
 
 
 class Quantity(StrEnum):
@@ -49,6 +52,7 @@ class Quantity(StrEnum):
     RENT = "rent"  # a monthly rent in euro, 0 to MAX_RENT
     COUNT = "count"  # a whole number of anything, 0 to MAX_NUMBER
     NUMBER = "number"  # any other number, -MAX_NUMBER to MAX_NUMBER
+    TARGET = "target"  # a target value of the framework, -MAX_TARGET to MAX_TARGET
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,7 @@ _BOUNDS = {
     Quantity.RENT: _Bound(Decimal(0), MAX_RENT),
     Quantity.COUNT: _Bound(Decimal(0), MAX_NUMBER, whole=True),
     Quantity.NUMBER: _Bound(-MAX_NUMBER, MAX_NUMBER),
+    Quantity.TARGET: _Bound(-MAX_TARGET, MAX_TARGET),
 }
 
 
@@ -140,9 +145,10 @@ def _too_large(kind: Quantity | str, shown: str, bound: _Bound) -> str:
             "min": _shown(bound.minimum),
         }
     if kind == Quantity.DWELLINGS:
-        return _(
-            "%(value)s woningen kan niet: heel Nederland heeft er nog geen %(max)s."
-        ) % {"value": shown, "max": maximum}
+        return _("%(value)s woningen kan niet: heel Nederland heeft er nog geen %(max)s.") % {
+            "value": shown,
+            "max": maximum,
+        }
     if kind in (Quantity.MONEY, Quantity.SIGNED_MONEY):
         return _("€ %(value)s kan niet: een bedrag is hoogstens € %(max)s.") % {
             "value": shown,

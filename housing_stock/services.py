@@ -84,8 +84,10 @@ def tables_validate(tables: Tables) -> list[str]:
                     problems.append(f"{where}: {raw!r} is geen getal.")
                     continue
                 is_count = shape.counts and col_key not in OPTIONAL_COLS.get(table, {})
-                if is_count and value.is_finite() and (
-                    value < 0 or value != value.to_integral_value()
+                if (
+                    is_count
+                    and value.is_finite()
+                    and (value < 0 or value != value.to_integral_value())
                 ):
                     problems.append(f"{where}: {raw} is geen geheel aantal van 0 of meer.")
                 elif problem := bound_problem(value, _quantity(table, col_key, is_count)):

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from agreements.formatting import format_number
-from core.bounds import Quantity, bound_problem
+from core.bounds import Quantity, bound_problem, is_finite
 from cycle.models import Figure
 
 PERCENT_LIMIT = Decimal(100)
@@ -41,7 +41,7 @@ def quantity_problem(
     """Why ``quantity`` makes no sense for ``figure`` (a Dutch sentence), or None."""
     if quantity is None:
         return None
-    if not quantity.is_finite():
+    if not is_finite(quantity):
         return bound_problem(quantity, Quantity.NUMBER)
     if figure == Figure.RENT_INCREASE:
         if abs(quantity) > PERCENT_LIMIT:
@@ -52,9 +52,7 @@ def quantity_problem(
         return bound_problem(quantity, Quantity.SIGNED_SHARE)
     if quantity < 0:
         return _("Een aantal kan niet negatief zijn.")
-    problem = bound_problem(
-        quantity, FIGURE_QUANTITY.get(figure, Quantity.DWELLINGS), stock=stock
-    )
+    problem = bound_problem(quantity, FIGURE_QUANTITY.get(figure, Quantity.DWELLINGS), stock=stock)
     if problem:
         return problem
     if figure in WITHIN_STOCK and stock is not None and quantity > stock:
