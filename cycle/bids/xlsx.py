@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from agreements.formatting import format_number
 from agreements.models import Agreement, Party
+from core.bounds import Quantity, bound_problem
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
-from core.spreadsheets import nonnumeric_number_cells, workbook_bytes
+from core.spreadsheets import nonnumeric_number_cells, raw_float, workbook_bytes
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
@@ -305,14 +306,11 @@ def read_bid_workbook(
         unreadable = []
     for sheet, row, column, raw in unreadable:
         result.errors.append(
-            _(
-                "%(where)s: '%(value)s' is geen getal (niet eindig of geen cijfers); vul een "
-                "gewoon getal in."
-            )
+            _("%(where)s: %(problem)s")
             % {
                 "where": _("Blad '%(sheet)s', rij %(row)s, kolom %(column)s")
                 % {"sheet": sheet, "row": row, "column": column},
-                "value": raw,
+                "problem": bound_problem(raw_float(raw), Quantity.NUMBER),
             }
         )
     if result.errors:

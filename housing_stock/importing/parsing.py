@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from core.bounds import Quantity, bound_problem, is_finite
 from core.numbers import parse_dutch_decimal
-from core.spreadsheets import nonnumeric_number_cells, sheet_parts
+from core.spreadsheets import nonnumeric_number_cells, raw_float, sheet_parts
 from housing_stock.domain import (
     TABLE_SHAPES,
     BatClass,
@@ -515,14 +515,27 @@ def read_aggregate(
     from openpyxl import load_workbook
 
     # A number cell holding NaN, Infinity or text stops openpyxl mid-sheet: name it first.
+    sheets = {s.title: s for s in aggregate_sheets()}
+
+    def column_name(sheet: str, letters: str) -> str:
+        # The template's columns: B is the first count column; a label says more than "B".
+        spec, index = sheets.get(sheet), _column_index(letters)
+        if spec is not None and 1 <= index <= len(spec.cols):
+            return spec.cols[index - 1][1]
+        return letters
+
     unreadable = [
-        CellError(sheet, row, column, f"'{raw}' is geen getal; vul een geheel aantal in")
+        CellError(
+            sheet,
+            row,
+            column_name(sheet, column),
+            bound_problem(raw_float(raw), Quantity.DWELLINGS) or f"'{raw}' is geen getal",
+        )
         for sheet, row, column, raw in nonnumeric_number_cells(handle)
     ]
     if unreadable:
         return {}, unreadable
     workbook = load_workbook(handle, read_only=True, data_only=False)
-    sheets = {s.title: s for s in aggregate_sheets()}
     tables: dict[str, dict[str, dict[str, int]]] = {}
     errors: list[CellError] = []
     try:
