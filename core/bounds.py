@@ -21,6 +21,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.numbers import format_number
+
 # The Netherlands has about 8,2 million dwellings (CBS, 2024); no count of dwellings in any
 # agreement, stock table or bid can be more than the whole country has, with room to grow.
 NATIONAL_DWELLINGS = 10_000_000
@@ -89,8 +91,6 @@ def _shown(number: Decimal) -> str:
     """A number for a message: the Dutch way, or in short when it is absurdly long."""
     if abs(number) >= Decimal("1e15"):
         return f"{float(number):.3g}".replace(".", ",")
-    from agreements.formatting import format_number  # agreements imports core, not back
-
     return format_number(number)
 
 
