@@ -90,7 +90,10 @@ def is_finite(value: Any) -> bool:
 def _shown(number: Decimal) -> str:
     """A number for a message: the Dutch way, or in short when it is absurdly long."""
     if abs(number) >= Decimal("1e15"):
-        return f"{float(number):.3g}".replace(".", ",")
+        # A float's shortest form first (1e+308, not 1,00e+308 from its binary digits).
+        short = float(number)
+        text = format(short if math.isfinite(short) else number.normalize(), ".3g")
+        return text.replace(".", ",")
     return format_number(number)
 
 
@@ -106,14 +109,14 @@ def bound_problem(
         return None
     if isinstance(value, bool):
         return _("'%(value)s' is geen getal.") % {"value": value}
-    if not is_finite(value):
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return _("'%(value)s' is geen getal.") % {"value": value}
+    if not number.is_finite():  # NaN or Infinity, as a float, a Decimal or text ("INF")
         return _(
             "'%(value)s' is geen getal (niet eindig: NaN of oneindig); vul een gewoon getal in."
         ) % {"value": value}
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return _("'%(value)s' is geen getal.") % {"value": value}
     bound = _BOUNDS[Quantity(kind)]
     shown = _shown(number)
     if bound.whole and number != number.to_integral_value():

@@ -115,12 +115,3 @@ def nonnumeric_number_cells(
                 found.append((name, int(match.group(3)), match.group(2).decode(), raw.strip()))
     handle.seek(0)
     return found
-
-
-def raw_float(raw: str) -> float | str:
-    """A number cell's raw text as Python reads it ("NaN", "INF", "1e309" become floats), so
-    that core.bounds words the refusal; other text stays text."""
-    try:
-        return float(raw)
-    except ValueError:
-        return raw

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,8 @@ from cycle.models import (
     Milestone,
 )
 from cycle.services import milestone_set_done
+
+logger = logging.getLogger(__name__)
 
 ASYNC_UPLOAD_BYTES = 256 * 1024
 ALREADY_SUBMITTED = gettext_lazy("Dit bod is al ingediend.")
@@ -363,6 +366,10 @@ def bid_upload_process(*, upload_id: int) -> BidUpload:
         data = handle.read()
     try:
         return _bid_upload_apply(record, data)
+    except Exception:
+        # Never "wordt verwerkt" forever: a workbook the reader did not foresee is refused.
+        logger.exception("Bid upload %s failed unexpectedly", upload_id)
+        return _upload_reject(record, [str(_("Het bestand kon niet worden gelezen."))])
     finally:
         # The workbook is not kept once read: the draft (or the error report) is the record.
         record.file.delete(save=False)

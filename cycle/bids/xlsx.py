@@ -20,7 +20,7 @@ from agreements.formatting import format_number
 from agreements.models import Agreement, Party
 from core.bounds import Quantity, bound_problem
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
-from core.spreadsheets import nonnumeric_number_cells, raw_float, workbook_bytes
+from core.spreadsheets import nonnumeric_number_cells, workbook_bytes
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
@@ -310,7 +310,7 @@ def read_bid_workbook(
             % {
                 "where": _("Blad '%(sheet)s', rij %(row)s, kolom %(column)s")
                 % {"sheet": sheet, "row": row, "column": column},
-                "problem": bound_problem(raw_float(raw), Quantity.NUMBER),
+                "problem": bound_problem(raw, Quantity.NUMBER),
             }
         )
     if result.errors:

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from core.bounds import Quantity, bound_problem, is_finite
 from core.numbers import parse_dutch_decimal
-from core.spreadsheets import nonnumeric_number_cells, raw_float, sheet_parts
+from core.spreadsheets import nonnumeric_number_cells, sheet_parts
 from housing_stock.domain import (
     TABLE_SHAPES,
     BatClass,
@@ -529,7 +529,7 @@ def read_aggregate(
             sheet,
             row,
             column_name(sheet, column),
-            bound_problem(raw_float(raw), Quantity.DWELLINGS) or f"'{raw}' is geen getal",
+            bound_problem(raw, Quantity.DWELLINGS) or f"'{raw}' is geen getal",
         )
         for sheet, row, column, raw in nonnumeric_number_cells(handle)
     ]
