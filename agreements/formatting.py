@@ -4,33 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.models import Target
 
-
-def format_number(value: Decimal | int | float | None) -> str:
-    """A number the Dutch way: thousands with a dot, decimals with a comma, no trailing zeros."""
-    if value is None:
-        return ""
-    # str() first: Decimal(0.1) would carry the float's binary noise into the output.
-    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-    if number == number.to_integral_value():
-        digits, decimals = f"{int(number):,}", ""
-    else:
-        normalized = format(number.normalize(), "f")
-        whole, decimals = normalized.split(".")
-        digits = f"{int(whole):,}" if whole not in {"-0", "0"} else whole
-    thousands, decimal_mark = _separators()
-    digits = digits.replace(",", thousands)
-    return f"{digits}{decimal_mark}{decimals}" if decimals else digits
-
-
-def _separators() -> tuple[str, str]:
-    """Dutch 7.452,5 by default; an English page gets 7,452.5."""
-    language = get_language() or "nl"
-    return (",", ".") if language.startswith("en") else (".", ",")
+# The number formatter lives in core (core.bounds words its messages with it too).
+from core.numbers import NOT_A_NUMBER as NOT_A_NUMBER
+from core.numbers import format_number as format_number
+from core.numbers import separators as _separators
 
 
 def format_money(value: Decimal | int | None) -> str:
@@ -38,6 +19,8 @@ def format_money(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     number = Decimal(value)
+    if not number.is_finite():
+        return NOT_A_NUMBER
     if number == number.to_integral_value():
         return f"€ {format_number(number)}"
     whole, cents = f"{abs(number):.2f}".split(".")

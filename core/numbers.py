@@ -19,6 +19,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # What to type, for messages that refuse a number.
@@ -66,3 +67,32 @@ def parse_dutch_percentage(value: Any) -> Decimal | None:
         if value.endswith("%"):
             value = value[:-1]
     return parse_dutch_decimal(value)
+
+
+# What a page shows for NaN or Infinity (core.bounds keeps them out; a page never fails on one).
+NOT_A_NUMBER = "–"
+
+
+def format_number(value: Decimal | int | float | None) -> str:
+    """A number the Dutch way: thousands with a dot, decimals with a comma, no trailing zeros."""
+    if value is None:
+        return ""
+    # str() first: Decimal(0.1) would carry the float's binary noise into the output.
+    number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return NOT_A_NUMBER
+    if number == number.to_integral_value():
+        digits, decimals = f"{int(number):,}", ""
+    else:
+        normalized = format(number.normalize(), "f")
+        whole, decimals = normalized.split(".")
+        digits = f"{int(whole):,}" if whole not in {"-0", "0"} else whole
+    thousands, decimal_mark = separators()
+    digits = digits.replace(",", thousands)
+    return f"{digits}{decimal_mark}{decimals}" if decimals else digits
+
+
+def separators() -> tuple[str, str]:
+    """Dutch 7.452,5 by default; an English page gets 7,452.5."""
+    language = get_language() or "nl"
+    return (",", ".") if language.startswith("en") else (".", ",")

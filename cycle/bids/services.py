@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ from cycle.models import (
     Milestone,
 )
 from cycle.services import milestone_set_done
+
+logger = logging.getLogger(__name__)
 
 ASYNC_UPLOAD_BYTES = 256 * 1024
 ALREADY_SUBMITTED = gettext_lazy("Dit bod is al ingediend.")
@@ -543,9 +546,17 @@ def _bid_upload_apply(record: BidUpload, data: bytes) -> BidUpload:
 
     actor = record.uploaded_by
     cycle_year, corporation = record.cycle_year, record.corporation
-    result = bid_xlsx.read_bid_workbook(
-        data, filename=record.filename, cycle_year=cycle_year, corporation=corporation
-    )
+    try:
+        result = bid_xlsx.read_bid_workbook(
+            data, filename=record.filename, cycle_year=cycle_year, corporation=corporation
+        )
+    except SoftTimeLimitExceeded:
+        raise
+    except Exception:
+        # A workbook the reader did not foresee is refused (its content, so no retry), never
+        # left "wordt verwerkt" (core.jobs fails the job for anything else).
+        logger.exception("Bid upload %s could not be read", record.pk)
+        return _upload_reject(record, [str(_("Het bestand kon niet worden gelezen."))])
     if result.errors:
         return _upload_reject(record, result.errors)
     try:

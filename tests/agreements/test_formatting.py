@@ -22,6 +22,13 @@ def dutch():
 # --- Numbers and money ---------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity"), float("-inf")])
+def test_a_number_that_is_no_number_shows_a_dash_not_an_error(value):
+    # core.bounds keeps them out; a value that got in anyway never breaks a page.
+    assert format_number(value) == "–"
+    assert format_money(value) == "–"
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
