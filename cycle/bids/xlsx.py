@@ -306,7 +306,8 @@ def read_bid_workbook(
         if SHEET not in workbook.sheetnames:
             result.errors.append(_("Blad '%(sheet)s' ontbreekt.") % {"sheet": SHEET})
             return result
-        # Cells, not just values: a percentage is known by its number format.
+        # Cells, not just values: a percentage is known by its number format. openpyxl parses
+        # the sheet while iterating, so broken XML (a NUL byte, a bad token) surfaces here.
         rows = [
             [(c.value, getattr(c, "number_format", "General")) for c in cells]
             for cells in workbook[SHEET].iter_rows(min_row=1, max_row=FIRST_ROW + 40, max_col=7)
@@ -316,6 +317,9 @@ def read_bid_workbook(
             theme_rows = list(
                 workbook[THEMES_SHEET].iter_rows(min_row=2, max_row=60, max_col=3, values_only=True)
             )
+    except Exception:  # noqa: BLE001 - any parse failure is the same message to the user
+        result.errors.append(_("Het bestand is geen geldig Excel-bestand (.xlsx)."))
+        return result
     finally:
         workbook.close()
 

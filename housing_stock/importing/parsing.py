@@ -568,6 +568,9 @@ def read_aggregate(
 def _read_aggregate_sheet(worksheet, spec: AggregateSheet) -> tuple[dict, list[CellError]]:
     errors: list[CellError] = []
     rows = []
+    # read_only openpyxl trusts the sheet's <dimension> and silently stops where it says;
+    # forget it, so every row is read (and the row limit below decides).
+    worksheet.reset_dimensions()
     for row in worksheet.iter_rows():
         if len(rows) > settings.MAX_SHEET_ROWS:
             # openpyxl streams the sheet: stop at the limit, whatever <dimension> claimed.
