@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 
 from agreements.models import Target
 
+# What a page shows for NaN or Infinity (core.bounds keeps them out; a page never fails on one).
+NOT_A_NUMBER = "–"
+
 
 def format_number(value: Decimal | int | float | None) -> str:
     """A number the Dutch way: thousands with a dot, decimals with a comma, no trailing zeros."""
@@ -16,6 +19,8 @@ def format_number(value: Decimal | int | float | None) -> str:
         return ""
     # str() first: Decimal(0.1) would carry the float's binary noise into the output.
     number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not number.is_finite():
+        return NOT_A_NUMBER
     if number == number.to_integral_value():
         digits, decimals = f"{int(number):,}", ""
     else:
@@ -38,6 +43,8 @@ def format_money(value: Decimal | int | None) -> str:
     if value is None:
         return ""
     number = Decimal(value)
+    if not number.is_finite():
+        return NOT_A_NUMBER
     if number == number.to_integral_value():
         return f"€ {format_number(number)}"
     whole, cents = f"{abs(number):.2f}".split(".")

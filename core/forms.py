@@ -18,6 +18,7 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import Quantity, check_bound
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
 
 # Utrecht classes per kind of widget; the "--html-*" modifier styles the native element.
@@ -92,7 +93,8 @@ class DutchDecimalField(forms.Field):
 
     Django's DecimalField (even with ``localize``) reads "75.000" as 75 with three decimals
     and refuses it; this field reads it as 75000, accepts "2,9", "75000" and "€ 1.250,50", and
-    refuses what is no number or can be read two ways with a message that says what to type.
+    refuses what is no number or can be read two ways with a message that says what to type,
+    and a number outside the bounds of what the field measures (``quantity``, core.bounds).
     What was typed is shown back as typed when the form is invalid.
     """
 
@@ -109,10 +111,12 @@ class DutchDecimalField(forms.Field):
         *,
         decimal_places: int = 2,
         percentage: bool = False,
+        quantity: Quantity = Quantity.NUMBER,
         **kwargs,
     ):
         self.decimal_places = decimal_places
         self.percentage = percentage
+        self.quantity = quantity
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -138,6 +142,8 @@ class DutchDecimalField(forms.Field):
                 code="max_decimal_places",
                 params={"places": self.decimal_places, "value": value},
             )
+        # What the field measures bounds what it takes (core.bounds), for every form alike.
+        check_bound(number, self.quantity)
         return number
 
     def prepare_value(self, value):

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_NUMBER
 from housing_stock.domain import StockTable
 
 
@@ -110,7 +111,13 @@ class StockCount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["snapshot", "table", "row_key", "col_key"], name="stock_count_unique"
-            )
+            ),
+            # The last guard behind core.bounds: a figure the column cannot read back (SQLite
+            # stores it, then every page that reads it fails) is never written.
+            models.CheckConstraint(
+                condition=Q(value__gte=-MAX_NUMBER, value__lte=MAX_NUMBER),
+                name="stock_count_value_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -333,3 +333,25 @@ def latest_of(summaries: list[SnapshotSummary]) -> dict[str, SnapshotTable]:
             if table.table not in found or rank > found[table.table][:2]:
                 found[table.table] = (snapshot.peildatum, snapshot.pk, table)
     return {key: value[2] for key, value in found.items()}
+
+
+def corporation_stock(corporation: Party) -> Decimal | None:
+    """How many homes the corporation has, as its latest current stock snapshot says (the
+    largest total of the tables that add up to the stock: sources differ, and a bid is
+    refused only for a count no source allows); None when the housing stock does not know."""
+    snapshots = list(
+        StockSnapshot.objects.filter(party=corporation, superseded_at__isnull=True)
+        .prefetch_related("counts")
+        .order_by("-peildatum")
+    )
+    if not snapshots:
+        return None
+    latest = snapshots[0].peildatum
+    totals = [
+        table.total
+        for snapshot in snapshots
+        if snapshot.peildatum == latest
+        for table in snapshot_tables(snapshot)
+        if table.table in TOTALLING_TABLES and table.total is not None
+    ]
+    return max(totals, default=None)

@@ -5,24 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from agreements.models import Party
 from core.actors import SCHEDULER, check_loader
 from core.already import AlreadyDone
 from core.audit import audit_log
+from core.bounds import Quantity, bound_problem
 from housing_stock import access
-from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL
+from housing_stock.domain import OPTIONAL_COLS, TABLE_SHAPES, TOTAL, Measure
 from housing_stock.importing.aggregate import ImportOutcome, import_file
 from housing_stock.importing.safety import inspect_upload
 from housing_stock.models import ReferenceYear, StockCount, StockImport, StockSnapshot
+from housing_stock.selectors import corporation_stock
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,15 @@ BACKGROUND_BYTES = 1024 * 1024
 BACKGROUND_ROWS = 5000
 
 
+def _quantity(table: str, col_key: str, is_count: bool) -> Quantity:
+    """What a stock figure measures: dwellings, a share of them, or a signed difference."""
+    if is_count or col_key == Measure.DEMAND:
+        return Quantity.DWELLINGS
+    if col_key == Measure.PERCENTAGE:
+        return Quantity.SHARE
+    return Quantity.NUMBER
+
+
 def tables_validate(tables: Tables) -> list[str]:
     """Dutch problems with a set of tables: unknown tables or keys, counts that are no counts."""
     problems: list[str] = []
@@ -66,13 +77,21 @@ def tables_validate(tables: Tables) -> list[str]:
                 if col_key not in cols_allowed:
                     problems.append(f"Tabel {table}: onbekende kolom {col_key!r}.")
                     continue
-                value = Decimal(str(raw))
+                where = f"Tabel {table}, rij {row_key}, kolom {col_key}"
+                try:
+                    value = Decimal(str(raw))
+                except InvalidOperation:
+                    problems.append(f"{where}: {raw!r} is geen getal.")
+                    continue
                 is_count = shape.counts and col_key not in OPTIONAL_COLS.get(table, {})
-                if is_count and (value < 0 or value != value.to_integral_value()):
-                    problems.append(
-                        f"Tabel {table}, rij {row_key}, kolom {col_key}: {raw} is geen "
-                        f"geheel aantal van 0 of meer."
-                    )
+                if (
+                    is_count
+                    and value.is_finite()
+                    and (value < 0 or value != value.to_integral_value())
+                ):
+                    problems.append(f"{where}: {raw} is geen geheel aantal van 0 of meer.")
+                elif problem := bound_problem(value, _quantity(table, col_key, is_count)):
+                    problems.append(f"{where}: {problem}")
     return problems
 
 
@@ -246,6 +265,7 @@ def stock_import_process(*, import_id: int) -> None:
                 peildatum_year=stock_import.peildatum.year,
                 progress=progress,
                 rows_estimate=stock_import.rows_total,
+                known_stock=corporation_stock(stock_import.party),
             )
     except Exception:
         logger.exception("Import %s failed unexpectedly", import_id)
@@ -269,7 +289,27 @@ def stock_import_process(*, import_id: int) -> None:
         stock_import.save()
         return
     stock_import.save()
-    _snapshot_write(stock_import, actor=stock_import.created_by or SCHEDULER)
+    try:
+        _snapshot_write(stock_import, actor=stock_import.created_by or SCHEDULER)
+    except DatabaseError:
+        # The last guard (core.bounds refuses out-of-range figures before this): an import
+        # whose figures the database refuses ends rejected, never "wordt verwerkt" forever.
+        logger.exception("Import %s could not be written", import_id)
+        StockImport.objects.filter(pk=import_id).update(
+            status=StockImport.Status.FAILED,
+            finished_at=timezone.now(),
+            result={},
+            error_count=1,
+            error_report=[
+                {
+                    "sheet": "",
+                    "row": None,
+                    "column": None,
+                    "message": "De cijfers konden niet worden opgeslagen; er is niets "
+                    "geïmporteerd.",
+                }
+            ],
+        )
 
 
 def _snapshot_title(stock_import: StockImport) -> str:

@@ -36,11 +36,15 @@ from agreements.models import (
 from agreements.signing.freeze import lifting
 from core.actors import SIGNING
 from core.audit import audit_log
+from core.bounds import Quantity, check_bound
 from core.diffing import diff_html
 from core.numbers import parse_dutch_decimal
 
 DECIMAL_FIELDS = {"value", "value_max"}
 INTEGER_FIELDS = {"target_year"}
+# A target year: the agreements run from 2000 on; a year beyond 2100 is a typing error (and
+# 99999 would not fit the column).
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _as_text(value: Any) -> str:
@@ -57,13 +61,14 @@ def _parse(field: str, text: str) -> Any:
         if not text:
             return None
         try:
-            return parse_dutch_decimal(text)
+            number = parse_dutch_decimal(text)
         except InvalidOperation:
             raise ValidationError(_("Geen geldig getal: %(value)s") % {"value": text}) from None
+        return check_bound(number, Quantity.TARGET)
     if field in INTEGER_FIELDS:
         if not text:
             return None
-        if not text.isdigit():
+        if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
             raise ValidationError(_("Geen geldig jaar: %(value)s") % {"value": text})
         return int(text)
     return text

@@ -15,10 +15,16 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from agreements.formatting import format_number
+from core.bounds import Quantity, bound_problem, is_finite
 from cycle.models import Figure
 
-MAX_QUANTITY = Decimal("1000000000")
 PERCENT_LIMIT = Decimal(100)
+# What each figure measures, for the portal's bounds (core.bounds); the rest count dwellings.
+FIGURE_QUANTITY = {
+    Figure.RENT_INCREASE: Quantity.SIGNED_SHARE,
+    Figure.LIVEABILITY: Quantity.MONEY,
+    Figure.LABEL_STEPS: Quantity.COUNT,
+}
 # Counts of homes the corporation already owns: none can exceed its stock.
 WITHIN_STOCK = {
     Figure.DEMOLITION,
@@ -35,17 +41,20 @@ def quantity_problem(
     """Why ``quantity`` makes no sense for ``figure`` (a Dutch sentence), or None."""
     if quantity is None:
         return None
+    if not is_finite(quantity):
+        return bound_problem(quantity, Quantity.NUMBER)
     if figure == Figure.RENT_INCREASE:
         if abs(quantity) > PERCENT_LIMIT:
             return _(
                 "%(value)s %% kan niet: een percentage ligt tussen -100 en 100. "
                 "Typ bijvoorbeeld 3,2 voor 3,2 %%."
             ) % {"value": format_number(quantity)}
-        return None
+        return bound_problem(quantity, Quantity.SIGNED_SHARE)
     if quantity < 0:
         return _("Een aantal kan niet negatief zijn.")
-    if quantity >= MAX_QUANTITY:
-        return _("Dit getal is te groot.")
+    problem = bound_problem(quantity, FIGURE_QUANTITY.get(figure, Quantity.DWELLINGS), stock=stock)
+    if problem:
+        return problem
     if figure in WITHIN_STOCK and stock is not None and quantity > stock:
         return _(
             "%(value)s is meer dan de %(stock)s woningen die de corporatie volgens de "

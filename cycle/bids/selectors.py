@@ -14,8 +14,9 @@ from agreements.models import Framework, Party, Target
 from cycle.bids.access import PUBLISHED, visible_bids
 from cycle.calendar import Status, milestone_status, with_status
 from cycle.models import SUM_FIGURES, Bid, BidLine, BidThemeNote, CycleYear, Figure, Milestone
-from housing_stock.models import StockSnapshot
-from housing_stock.selectors import TOTALLING_TABLES, snapshot_tables
+
+# The corporation's known stock is the housing stock's to say; bids read it from here too.
+from housing_stock.selectors import corporation_stock as corporation_stock
 
 
 def with_deadline(qs: QuerySet[Bid]) -> QuerySet[Bid]:
@@ -326,25 +327,3 @@ def multi_year_sums(framework: Framework) -> tuple[list[SumRow], list[Party], li
             )
         )
     return rows, corporations, years
-
-
-def corporation_stock(corporation: Party) -> Decimal | None:
-    """How many homes the corporation has, as its latest current stock snapshot says (the
-    largest total of the tables that add up to the stock: sources differ, and a bid is
-    refused only for a count no source allows); None when the housing stock does not know."""
-    snapshots = list(
-        StockSnapshot.objects.filter(party=corporation, superseded_at__isnull=True)
-        .prefetch_related("counts")
-        .order_by("-peildatum")
-    )
-    if not snapshots:
-        return None
-    latest = snapshots[0].peildatum
-    totals = [
-        table.total
-        for snapshot in snapshots
-        if snapshot.peildatum == latest
-        for table in snapshot_tables(snapshot)
-        if table.table in TOTALLING_TABLES and table.total is not None
-    ]
-    return max(totals, default=None)

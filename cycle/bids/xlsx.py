@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from agreements.formatting import format_number
 from agreements.models import Agreement, Party
+from core.bounds import Quantity, bound_problem
 from core.numbers import NUMBER_HINT, parse_dutch_decimal, parse_dutch_percentage
-from core.spreadsheets import workbook_bytes
+from core.spreadsheets import nonnumeric_number_cells, raw_float, workbook_bytes
 from core.uploads import XLSX_ONLY, UploadRejected, inspect_upload
 from cycle.bids.plausibility import quantity_problem
 from cycle.bids.selectors import corporation_stock, default_links
@@ -43,6 +44,7 @@ COLUMNS = {
 }
 MAX_EXPLANATION = 2000
 PERCENT_FORMAT = "0.0%"
+_HUGE = Decimal("1e15")
 
 
 def template_key(cycle_year: CycleYear, corporation: Party) -> str:
@@ -276,8 +278,8 @@ def _parse_quantity(value: Any, number_format: str = "General") -> Decimal | Non
         number = parse_dutch_decimal(value)
         if number is not None and _is_percentage(value, number_format):
             number *= 100
-    if number is None:
-        return None
+    if number is None or abs(number) >= _HUGE:
+        return number  # an absurd number is left for core.bounds to refuse by name
     return number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
@@ -297,6 +299,22 @@ def read_bid_workbook(
         return result
     from openpyxl import load_workbook
 
+    # A number cell holding NaN, Infinity or text stops openpyxl mid-sheet: name it first.
+    try:
+        unreadable = nonnumeric_number_cells(io.BytesIO(data), [SHEET, THEMES_SHEET])
+    except Exception:  # noqa: BLE001 - a broken workbook is told so just below
+        unreadable = []
+    for sheet, row, column, raw in unreadable:
+        result.errors.append(
+            _("%(where)s: %(problem)s")
+            % {
+                "where": _("Blad '%(sheet)s', rij %(row)s, kolom %(column)s")
+                % {"sheet": sheet, "row": row, "column": column},
+                "problem": bound_problem(raw_float(raw), Quantity.NUMBER),
+            }
+        )
+    if result.errors:
+        return result
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any parse failure is the same message to the user
@@ -317,7 +335,7 @@ def read_bid_workbook(
             theme_rows = list(
                 workbook[THEMES_SHEET].iter_rows(min_row=2, max_row=60, max_col=3, values_only=True)
             )
-    except Exception:  # noqa: BLE001 - any parse failure is the same message to the user
+    except Exception:  # noqa: BLE001 - a cell openpyxl cannot read: the same message
         result.errors.append(_("Het bestand is geen geldig Excel-bestand (.xlsx)."))
         return result
     finally:

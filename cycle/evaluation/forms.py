@@ -7,9 +7,14 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import Quantity, bound_validator
 from core.forms import DutchDecimalField
 from cycle.evaluation.services import FiguresInput, RealisationInput
 from cycle.models import ContributionRealisation
+
+# Counts of dwellings and lettings: never more than the country has (core.bounds); the
+# database column (a 4-byte integer on PostgreSQL) could not hold much more anyway.
+_DWELLINGS = bound_validator(Quantity.DWELLINGS)
 
 
 class RealisationForm(forms.Form):
@@ -21,7 +26,9 @@ class RealisationForm(forms.Form):
         required=False,
         choices=[("", _("nog niet ingevuld"))] + ContributionRealisation.Status.choices,
     )
-    realised_quantity = DutchDecimalField(label=_("Gerealiseerd aantal"), required=False)
+    realised_quantity = DutchDecimalField(
+        label=_("Gerealiseerd aantal"), required=False, quantity=Quantity.NUMBER
+    )
     explanation = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -57,20 +64,37 @@ class RealisationForm(forms.Form):
 
 class YearFiguresForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-    lettings = forms.IntegerField(label=_("Verhuringen"), required=False, min_value=0)
-    relets = forms.IntegerField(
-        label=_("Opnieuw te verhuren woningen (mutaties)"), required=False, min_value=0
+    lettings = forms.IntegerField(
+        label=_("Verhuringen"), required=False, min_value=0, validators=[_DWELLINGS]
     )
-    vacancy_pct = DutchDecimalField(label=_("Leegstand (%)"), required=False)
-    passend_pct = DutchDecimalField(label=_("Passend toegewezen (%)"), required=False)
+    relets = forms.IntegerField(
+        label=_("Opnieuw te verhuren woningen (mutaties)"),
+        required=False,
+        min_value=0,
+        validators=[_DWELLINGS],
+    )
+    vacancy_pct = DutchDecimalField(
+        label=_("Leegstand (%)"), required=False, quantity=Quantity.SHARE
+    )
+    passend_pct = DutchDecimalField(
+        label=_("Passend toegewezen (%)"), required=False, quantity=Quantity.SHARE
+    )
     daeb_pct = DutchDecimalField(
-        label=_("DAEB toegewezen binnen de inkomensgrens (%)"), required=False
+        label=_("DAEB toegewezen binnen de inkomensgrens (%)"),
+        required=False,
+        quantity=Quantity.SHARE,
     )
     permit_holder_lettings = forms.IntegerField(
-        label=_("Verhuringen aan vergunninghouders"), required=False, min_value=0
+        label=_("Verhuringen aan vergunninghouders"),
+        required=False,
+        min_value=0,
+        validators=[_DWELLINGS],
     )
     evictions = forms.IntegerField(
-        label=_("Ontruimingen wegens huurachterstand"), required=False, min_value=0
+        label=_("Ontruimingen wegens huurachterstand"),
+        required=False,
+        min_value=0,
+        validators=[_DWELLINGS],
     )
     condition_score = DutchDecimalField(
         label=_("Gemiddelde conditiescore (NEN 2767)"), required=False
@@ -101,7 +125,10 @@ class ConclusionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
     permit_holder_task = forms.IntegerField(
-        label=_("Taakstelling vergunninghouders (woningen)"), required=False, min_value=0
+        label=_("Taakstelling vergunninghouders (woningen)"),
+        required=False,
+        min_value=0,
+        validators=[_DWELLINGS],
     )
 
 

@@ -21,6 +21,7 @@ from agreements.access import user_party
 from agreements.models import Party
 from core.actors import person
 from core.audit import audit_log
+from core.bounds import Quantity, bound_problem, check_bound
 from cycle.evaluation import access as rules
 from cycle.models import (
     Contribution,
@@ -150,6 +151,7 @@ def realisation_save(
         raise ValidationError({"status": _("Kies een realisatiestatus.")})
     if data.realised_quantity is not None and data.realised_quantity < 0:
         raise ValidationError({"realised_quantity": _("Een aantal is niet negatief.")})
+    check_bound(data.realised_quantity, Quantity.NUMBER, field="realised_quantity")
     if data.status == ContributionRealisation.Status.NOT and data.realised_quantity:
         raise ValidationError(
             {"realised_quantity": _("Niet gerealiseerd gaat niet samen met een aantal.")}
@@ -209,13 +211,19 @@ def _validate_figures(data: FiguresInput) -> None:
     errors: dict[str, str] = {}
     for name in ("vacancy_pct", "passend_pct", "daeb_pct"):
         value = getattr(data, name)
-        if value is not None and not Decimal(0) <= value <= Decimal(100):
+        if value is not None and value.is_finite() and not Decimal(0) <= value <= Decimal(100):
             errors[name] = _("Een percentage ligt tussen 0 en 100.")
+        elif problem := bound_problem(value, Quantity.SHARE):
+            errors[name] = problem
     for name in ("lettings", "relets", "permit_holder_lettings", "evictions"):
         value = getattr(data, name)
         if value is not None and value < 0:
             errors[name] = _("Een aantal is niet negatief.")
-    if data.condition_score is not None and not Decimal(1) <= data.condition_score <= Decimal(6):
+        elif problem := bound_problem(value, Quantity.DWELLINGS):
+            errors[name] = problem
+    if problem := bound_problem(data.condition_score, Quantity.NUMBER):
+        errors["condition_score"] = problem
+    elif data.condition_score is not None and not Decimal(1) <= data.condition_score <= 6:
         errors["condition_score"] = _("Een conditiescore (NEN 2767) ligt tussen 1 en 6.")
     if (
         data.permit_holder_lettings is not None

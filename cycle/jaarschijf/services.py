@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from agreements.access import framework_party_ids, user_party
 from agreements.models import Agreement, Membership, Party, Target
 from core.actors import is_system, person
+from core.bounds import Quantity, check_bound
 from core.numbers import parse_dutch_decimal
 from cycle.jaarschijf import access as rules
 from cycle.models import (
@@ -364,8 +365,7 @@ def _clean_contribution(data: ContributionInput, agreement_id: int | None) -> di
             quantity = parse_dutch_decimal(quantity)
         except InvalidOperation:
             raise ValidationError({"quantity": _("Vul een getal in.")}) from None
-    if quantity is not None and (abs(quantity) >= Decimal("1e12")):
-        raise ValidationError({"quantity": _("Dit getal is te groot.")})
+    check_bound(quantity, Quantity.NUMBER, field="quantity")
     if data.planned_quarter not in Contribution.Quarter.values:
         raise ValidationError({"planned_quarter": _("Kies een kwartaal.")})
     target_id = data.target_id or None

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import PurePath
 from typing import IO, Any
 
+from core.bounds import Quantity, bound_problem
 from housing_stock.domain import (
     NULTREDEN_NO,
     NULTREDEN_YES,
@@ -26,6 +27,7 @@ from housing_stock.importing.parsing import (
     UNITS_SHEET,
     CellError,
     UnitRow,
+    aggregate_sheets,
     formula_cells,
     read_aggregate,
     read_units,
@@ -143,7 +145,52 @@ def import_units(
     return ImportOutcome(tables={} if errors else counter.tables(), errors=errors, rows=rows)
 
 
+def stock_problems(
+    tables: dict[str, dict[str, dict[str, int]]], *, sheet: str | None, known_stock: Any
+) -> list[dict[str, Any]]:
+    """A table's dwellings together, against the national ceiling and the corporation's known
+    stock (core.bounds): each cell can be plausible while the table is not."""
+    titles = {s.table: s.title for s in aggregate_sheets()}
+    problems = []
+    for table, rows in tables.items():
+        total = sum(sum(cols.values()) for cols in rows.values())
+        problem = bound_problem(total, Quantity.DWELLINGS, stock=known_stock)
+        if problem:
+            where = sheet or titles.get(table, table)
+            problems.append(CellError(where, None, None, f"samen {problem}").as_dict())
+    return problems
+
+
 def import_file(
+    handle: IO[bytes],
+    *,
+    kind: str,
+    name: str,
+    reference: RentBoundaries | None,
+    peildatum_year: int,
+    progress: Callable[[int, int | None], None] | None = None,
+    rows_estimate: int | None = None,
+    known_stock: Decimal | None = None,
+) -> ImportOutcome:
+    """``known_stock``: the corporation's dwellings as the housing stock knew them before."""
+    outcome = _import_file(
+        handle,
+        kind=kind,
+        name=name,
+        reference=reference,
+        peildatum_year=peildatum_year,
+        progress=progress,
+        rows_estimate=rows_estimate,
+    )
+    if not outcome.errors:
+        sheet = None if kind == "aggregate" else UNITS_SHEET
+        outcome.errors = stock_problems(outcome.tables, sheet=sheet, known_stock=known_stock)
+        if outcome.errors:
+            outcome.tables = {}
+    return outcome
+
+
+def _import_file(
     handle: IO[bytes],
     *,
     kind: str,

@@ -17,12 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
-from xml.etree.ElementTree import Element  # noqa: S405 - only a type; parsing uses defusedxml
 
-from defusedxml.ElementTree import fromstring
 from django.conf import settings
 
+from core.bounds import Quantity, bound_problem, is_finite
 from core.numbers import parse_dutch_decimal
+from core.spreadsheets import nonnumeric_number_cells, raw_float, sheet_parts
 from core.uploads import sheet_cells_message, sheet_rows_message
 from housing_stock.domain import (
     TABLE_SHAPES,
@@ -150,15 +150,21 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+_CENT = Decimal("0.01")
+_HUGE = Decimal("1e15")
+
+
 def parse_money(value: Any) -> Decimal | None:
     """A monthly rent from a cell: 612.5, '612,50', '€ 1.012,50'; None if it is no amount."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         try:
-            return Decimal(str(value)).quantize(Decimal("0.01"))
+            number = Decimal(str(value))
         except InvalidOperation:
             return None
+        # An absurd amount stays as it is, for core.bounds to refuse with a message.
+        return number.quantize(_CENT) if number.is_finite() and abs(number) < _HUGE else number
     text = str(value).strip().replace("\u00a0", " ")
     if not _MONEY.match(text):
         return None
@@ -253,8 +259,10 @@ class UnitRowReader:
         rent = parse_money(raw_rent) if _text(raw_rent) != "" else None
         if rent is None:
             problem("rent", f"'{_text(raw_rent)}' is geen bedrag" if _text(raw_rent) else "leeg")
-        elif rent < 0:
+        elif rent.is_finite() and rent < 0:
             problem("rent", f"'{_text(raw_rent)}' is negatief")
+        elif rent_problem := bound_problem(rent, Quantity.RENT):
+            problem("rent", rent_problem)
 
         label = None
         raw_label = _text(self._cell(cells, "energy_label"))
@@ -417,11 +425,6 @@ def _calamine_rows(
 # --- formulas (calamine sees only cached values) -------------------------------------------
 
 _FORMULA = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]+)"[^>]*>\s*<(?:\w+:)?f\b')
-_NS = {
-    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
-}
 
 
 def _column_index(letters: str) -> int:
@@ -438,21 +441,6 @@ def _column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> path of its XML part, from workbook.xml and its relationships."""
-    workbook: Element = fromstring(archive.read("xl/workbook.xml"))
-    rels: Element = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {
-        rel.get("Id"): rel.get("Target", "") for rel in rels.findall("rel:Relationship", _NS)
-    }
-    parts = {}
-    for sheet in workbook.findall("m:sheets/m:sheet", _NS):
-        target = targets.get(sheet.get(f"{{{_NS['r']}}}id"), "")
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        parts[sheet.get("name", "")] = path
-    return parts
 
 
 def formula_cells(handle: IO[bytes], sheet: str | None = None) -> set[tuple[int, int]]:
@@ -542,8 +530,28 @@ def read_aggregate(
     """Tables from the aggregate template; a sheet left completely empty is not imported."""
     from openpyxl import load_workbook
 
-    workbook = load_workbook(handle, read_only=True, data_only=False)
+    # A number cell holding NaN, Infinity or text stops openpyxl mid-sheet: name it first.
     sheets = {s.title: s for s in aggregate_sheets()}
+
+    def column_name(sheet: str, letters: str) -> str:
+        # The template's columns: B is the first count column; a label says more than "B".
+        spec, index = sheets.get(sheet), _column_index(letters)
+        if spec is not None and 1 <= index <= len(spec.cols):
+            return spec.cols[index - 1][1]
+        return letters
+
+    unreadable = [
+        CellError(
+            sheet,
+            row,
+            column_name(sheet, column),
+            bound_problem(raw_float(raw), Quantity.DWELLINGS) or f"'{raw}' is geen getal",
+        )
+        for sheet, row, column, raw in nonnumeric_number_cells(handle)
+    ]
+    if unreadable:
+        return {}, unreadable
+    workbook = load_workbook(handle, read_only=True, data_only=False)
     tables: dict[str, dict[str, dict[str, int]]] = {}
     errors: list[CellError] = []
     try:
@@ -642,8 +650,11 @@ def _read_aggregate_sheet(worksheet, spec: AggregateSheet) -> tuple[dict, list[C
                 )
                 continue
             filled = True
-            number = _whole(value)
-            if number is None:
+            number = _whole(value) if is_finite(value) else None
+            if not is_finite(value):
+                problem = bound_problem(value, Quantity.DWELLINGS)
+                errors.append(CellError(spec.title, row_number, col_label, problem))
+            elif number is None:
                 errors.append(
                     CellError(
                         spec.title, row_number, col_label, f"'{_text(value)}' is geen geheel aantal"
@@ -653,6 +664,8 @@ def _read_aggregate_sheet(worksheet, spec: AggregateSheet) -> tuple[dict, list[C
                 errors.append(
                     CellError(spec.title, row_number, col_label, f"'{_text(value)}' is negatief")
                 )
+            elif problem := bound_problem(number, Quantity.DWELLINGS):
+                errors.append(CellError(spec.title, row_number, col_label, problem))
             else:
                 table[row_key][col_key] = number
     if not filled and not errors:

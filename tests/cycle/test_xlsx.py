@@ -160,9 +160,10 @@ def test_zip_without_workbook_refused(world):
     assert record.errors == ["Dit is geen geldig Excel-bestand (.xlsx): het werkboek ontbreekt."]
 
 
-@pytest.mark.parametrize("value", [0, 12, 3.5])
-def test_quantities_accepted(world, value):
-    record = upload(world, filled(world, edit=lambda s: s.__setitem__("F9", value)))
+# F9 counts demolished dwellings (whole ones); F17 is the liveability budget in euro.
+@pytest.mark.parametrize(("cell", "value"), [("F9", 0), ("F9", 12), ("F17", 1250.5)])
+def test_quantities_accepted(world, cell, value):
+    record = upload(world, filled(world, edit=lambda s: s.__setitem__(cell, value)))
     assert record.status == BidUpload.Status.ACCEPTED
 
 

@@ -91,3 +91,17 @@ def zip_bomb(uncompressed_mb: int = 60) -> bytes:
             target.writestr(info.filename, source.read(info.filename))
         target.writestr("xl/media/padding.xml", b"\0" * uncompressed_mb * 1024 * 1024)
     return buffer.getvalue()
+
+
+def with_raw_number(content: bytes, placeholder: int, raw: str) -> bytes:
+    """The workbook with the number cell holding ``placeholder`` made to hold ``raw`` as its
+    value ("NaN", "INF", "1e309"): what other programs write and openpyxl itself never does."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    needle = f"<v>{placeholder}</v>".encode()
+    replace = {
+        info.filename: source.read(info.filename).replace(needle, f"<v>{raw}</v>".encode())
+        for info in source.infolist()
+        if info.filename.startswith("xl/worksheets/") and needle in source.read(info.filename)
+    }
+    assert replace, "placeholder not found"
+    return rewrite_zip(content, replace=replace)
