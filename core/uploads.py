@@ -4,8 +4,9 @@ macros, encryption and XML tricks (used by the stock import and by the bid uploa
 Everything here reads only the zip central directory and at most a few kilobytes of each XML
 part, so a hostile file is turned away in milliseconds and nothing is written. The limits on
 the unpacked size and on rows and cells per sheet come from settings (MAX_UNCOMPRESSED_MB,
-MAX_SHEET_ROWS, MAX_SHEET_CELLS); a sheet's <dimension> can lie or be missing, so the parsers
-call ``check_sheet_rows``/``check_sheet_cells`` again while they read, with the same message.
+MAX_SHEET_ROWS, MAX_SHEET_CELLS); a sheet's <dimension> can lie or be missing, so the stock
+readers count again while they read and refuse with the same words (``sheet_rows_message``,
+``sheet_cells_message``).
 """
 
 from __future__ import annotations
@@ -199,8 +200,9 @@ def _inspect_xlsx(upload: IO[bytes]) -> int | None:
                     first_col, first_row, last_col, last_row = match.groups()
                     last_col, last_row = last_col or first_col, int(last_row or first_row)
                     check_sheet_rows(last_row - 1, sheet=None)
-                    width = _column_number(last_col) - _column_number(first_col) + 1
-                    check_sheet_cells(width * (last_row - int(first_row) + 1), sheet=None)
+                    width = abs(_column_number(last_col) - _column_number(first_col)) + 1
+                    height = abs(last_row - int(first_row)) + 1
+                    check_sheet_cells(width * height, sheet=None)
                     rows = max(rows or 0, last_row - 1)
         if "[content_types].xml" in names:
             content_types = archive.getinfo(
