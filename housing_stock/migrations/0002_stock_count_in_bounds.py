@@ -29,15 +29,18 @@ def remove_out_of_bounds(apps, schema_editor):
     for snapshot_id, import_id, superseded_at in StockSnapshot.objects.filter(
         pk__in=bad
     ).values_list("pk", "stock_import_id", "superseded_at"):
-        StockCount.objects.filter(snapshot_id=snapshot_id)._raw_delete(schema_editor.connection.alias)
-        if superseded_at is None:
-            StockSnapshot.objects.filter(superseded_by_id=snapshot_id).update(
-                superseded_at=None, superseded_by=None
-            )
-        else:
-            StockSnapshot.objects.filter(superseded_by_id=snapshot_id).update(superseded_by=None)
+        StockCount.objects.filter(snapshot_id=snapshot_id)._raw_delete(
+            schema_editor.connection.alias
+        )
+        replaced = list(
+            StockSnapshot.objects.filter(superseded_by_id=snapshot_id).values_list("pk", flat=True)
+        )
+        StockSnapshot.objects.filter(pk__in=replaced).update(superseded_by=None)
         StockSnapshot.objects.filter(pk=snapshot_id).update(stock_import=None)
         StockSnapshot.objects.filter(pk=snapshot_id).delete()
+        if superseded_at is None:
+            # Gone first, then the one it replaced is current again (one current per date).
+            StockSnapshot.objects.filter(pk__in=replaced).update(superseded_at=None)
         if import_id is not None:
             StockImport.objects.filter(pk=import_id).update(
                 status="failed",

@@ -294,14 +294,14 @@ def test_bid_edit_autosave_returns_only_the_status_partial(client, world, draft_
     client.force_login(world.users["heemwonen"])
     response = client.post(
         reverse("cycle:bid-edit", args=[draft_bid.pk]),
-        {"quantity_sloop": "12,5"},
+        {"quantity_leefbaarheid": "12,5"},  # euro: cents are fine (dwellings are whole)
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     content = response.content.decode()
     assert content.lstrip().startswith('<div id="bid-save-status"') and "<html" not in content
     assert "Concept opgeslagen" in content
-    assert str(draft_bid.lines.get(figure="sloop").quantity) == "12.50"
+    assert str(draft_bid.lines.get(figure="leefbaarheid").quantity) == "12.50"
 
 
 def test_bid_edit_autosave_with_error_returns_partial_with_message(client, world, draft_bid):
