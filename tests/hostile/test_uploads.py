@@ -146,3 +146,18 @@ def test_bid_upload_answers_each_hostile_file(client, settings, world, case):
         assert expect.message in message
         _check_refusal_text(message, response.content.decode())
         assert written == 0 and Bid.objects.count() == bids
+
+
+def test_script_in_an_uploaded_explanation_is_shown_as_text_on_the_bid_page(client, world):
+    case = next(c for c in BID_CASES if c.name == "bod-html-script.xlsx")
+    content, name = case.build(filled(world))
+    client.force_login(world.users["heemwonen"])
+    response = client.post(
+        reverse("cycle:bid-upload", args=[world.cycle_year.pk]),
+        {"file": SimpleUploadedFile(name, content)},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "&lt;script&gt;alert(" in page
+    assert "<script>alert(" not in page
