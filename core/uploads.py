@@ -49,7 +49,7 @@ def _thousands(number: int) -> str:
 
 
 def _sheet(sheet: str | None) -> str:
-    # The gate reads only the zip directory, so it knows a part, not the sheet's own name.
+    # None when the sheet's own name could not be read from workbook.xml.
     return f"Het blad '{sheet}'" if sheet else "Een werkblad"
 
 
@@ -80,9 +80,19 @@ def check_sheet_rows(rows: int, *, sheet: str | None) -> None:
         raise _reject(message)
 
 
-def check_sheet_cells(cells: int, *, sheet: str | None) -> None:
-    if message := sheet_cells_message(cells, sheet=sheet):
-        raise _reject(message)
+def _too_large(rows: int, cells: int, sheet: str | None) -> str | None:
+    return sheet_rows_message(rows, sheet=sheet) or sheet_cells_message(cells, sheet=sheet)
+
+
+def _sheet_name(archive: zipfile.ZipFile, part: str) -> str | None:
+    """The name the user gave the sheet stored in ``part``; None when it cannot be told."""
+    from core.spreadsheets import sheet_parts
+
+    try:
+        names = {path: name for name, path in sheet_parts(archive).items()}
+    except Exception:  # noqa: BLE001 - only for the message: "Een werkblad" then
+        return None
+    return names.get(part)
 
 
 def _column_number(letters: bytes) -> int:
@@ -199,10 +209,11 @@ def _inspect_xlsx(upload: IO[bytes]) -> int | None:
                 if match:
                     first_col, first_row, last_col, last_row = match.groups()
                     last_col, last_row = last_col or first_col, int(last_row or first_row)
-                    check_sheet_rows(last_row - 1, sheet=None)
                     width = abs(_column_number(last_col) - _column_number(first_col)) + 1
                     height = abs(last_row - int(first_row)) + 1
-                    check_sheet_cells(width * height, sheet=None)
+                    if _too_large(last_row - 1, width * height, None):
+                        name = _sheet_name(archive, info.filename)
+                        raise _reject(_too_large(last_row - 1, width * height, name) or "")
                     rows = max(rows or 0, last_row - 1)
         if "[content_types].xml" in names:
             content_types = archive.getinfo(
