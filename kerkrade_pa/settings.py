@@ -301,6 +301,12 @@ CONTENT_SECURITY_POLICY = {
 
 # Uploads: a hard ceiling on what Django reads into memory; apps check their own limits.
 MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+# Limits on what a spreadsheet may unpack to, checked before any parsing (core.uploads) and
+# again while the parsers read (a <dimension> can lie). 350 MB is ~4x what a per-dwelling list
+# of 60 000 rows x 30 columns inflates to (87 MB, bench/bench_upload_limits.py).
+MAX_UNCOMPRESSED_MB = env_int("MAX_UNCOMPRESSED_MB", 350)
+MAX_SHEET_ROWS = env_int("MAX_SHEET_ROWS", 250_000)
+MAX_SHEET_CELLS = env_int("MAX_SHEET_CELLS", 10_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -41,6 +41,9 @@ _SETTINGS_ENV_NAMES = {
     "PROXY_COUNT",
     "SESSION_IDLE_MINUTES",
     "MAX_UPLOAD_MB",
+    "MAX_UNCOMPRESSED_MB",
+    "MAX_SHEET_ROWS",
+    "MAX_SHEET_CELLS",
     "MEDIA_ROOT",
     "LOG_LEVEL",
     "REQUIRE_2FA_LOGIN",
@@ -218,6 +221,19 @@ def test_session_idle_minutes_and_max_upload_mb_are_numbers():
     )
     assert s["SESSION_COOKIE_AGE"] == 15 * 60
     assert s["MAX_UPLOAD_MB"] == 8
+
+
+def test_unpacked_size_and_sheet_limits_come_from_the_environment():
+    names = ("MAX_UNCOMPRESSED_MB", "MAX_SHEET_ROWS", "MAX_SHEET_CELLS")
+    assert read_settings(*names) == {
+        "MAX_UNCOMPRESSED_MB": 350,
+        "MAX_SHEET_ROWS": 250_000,
+        "MAX_SHEET_CELLS": 10_000_000,
+    }
+    s = read_settings(
+        *names, MAX_UNCOMPRESSED_MB="100", MAX_SHEET_ROWS="5000", MAX_SHEET_CELLS="90000"
+    )
+    assert s == {"MAX_UNCOMPRESSED_MB": 100, "MAX_SHEET_ROWS": 5000, "MAX_SHEET_CELLS": 90000}
 
 
 def test_production_defaults_are_strict_without_debug():

@@ -324,7 +324,8 @@ def read_bid_workbook(
         if SHEET not in workbook.sheetnames:
             result.errors.append(_("Blad '%(sheet)s' ontbreekt.") % {"sheet": SHEET})
             return result
-        # Cells, not just values: a percentage is known by its number format.
+        # Cells, not just values: a percentage is known by its number format. openpyxl parses
+        # the sheet while iterating, so broken XML (a NUL byte, a bad token) surfaces here.
         rows = [
             [(c.value, getattr(c, "number_format", "General")) for c in cells]
             for cells in workbook[SHEET].iter_rows(min_row=1, max_row=FIRST_ROW + 40, max_col=7)

@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
+from django.conf import settings
+
 from core.bounds import Quantity, bound_problem, is_finite
 from core.numbers import parse_dutch_decimal
 from core.spreadsheets import nonnumeric_number_cells, sheet_parts
+from core.uploads import sheet_cells_message, sheet_rows_message
 from housing_stock.domain import (
     TABLE_SHAPES,
     BatClass,
@@ -333,7 +336,11 @@ def read_units(
     if extension == ".csv":
         sheet, rows = "CSV", _csv_rows(handle)
     else:
-        sheet, rows, (row_offset, col_offset) = _calamine_rows(handle)
+        sheet, rows, (row_offset, col_offset), cells = _calamine_rows(handle)
+        # The gate checked the sheet's <dimension>; this is the range calamine really read.
+        if too_many := sheet_cells_message(cells, sheet=sheet):
+            yield CellError("", None, None, too_many)
+            return
     try:
         header = next(rows)
     except StopIteration:
@@ -348,7 +355,13 @@ def read_units(
     for row_number, column_index in sorted(formula_cells or ()):
         name = column_names.get(column_index - col_offset, _column_letter(column_index))
         formulas_by_row.setdefault(row_number, []).append(name)
+    row_limit = settings.MAX_SHEET_ROWS
     for offset, cells in enumerate(rows):
+        if offset >= row_limit:
+            # Also when the <dimension> lied or was missing: stop reading, import nothing.
+            message = sheet_rows_message(offset + 1, sheet=sheet, counted=False)
+            yield CellError("", None, None, message or "")
+            return
         row_number = offset + 2 + row_offset
         result = reader.read(row_number, list(cells))
         formula_columns = formulas_by_row.pop(row_number, None)
@@ -390,8 +403,11 @@ def _csv_rows(handle: IO[bytes]) -> Iterator[list[str]]:
     return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
-def _calamine_rows(handle: IO[bytes]) -> tuple[str, Iterator[list[Any]], tuple[int, int]]:
-    """Rows of the units sheet, and the (row, column) where calamine's used range starts.
+def _calamine_rows(
+    handle: IO[bytes],
+) -> tuple[str, Iterator[list[Any]], tuple[int, int], int]:
+    """Rows of the units sheet, the (row, column) where calamine's used range starts, and the
+    number of cells in that range.
 
     Calamine skips leading empty rows and columns, so row numbers shown to the user and
     formula positions are shifted by that start.
@@ -403,7 +419,7 @@ def _calamine_rows(handle: IO[bytes]) -> tuple[str, Iterator[list[Any]], tuple[i
     name = next((n for n in names if _norm(n) == _norm(UNITS_SHEET)), names[0])
     sheet = workbook.get_sheet_by_name(name)
     start = sheet.start or (0, 0)
-    return name, iter(sheet.iter_rows()), (start[0], start[1])
+    return name, iter(sheet.iter_rows()), (start[0], start[1]), sheet.height * sheet.width
 
 
 # --- formulas (calamine sees only cached values) -------------------------------------------
@@ -559,7 +575,16 @@ def read_aggregate(
 
 def _read_aggregate_sheet(worksheet, spec: AggregateSheet) -> tuple[dict, list[CellError]]:
     errors: list[CellError] = []
-    rows = list(worksheet.iter_rows())
+    rows = []
+    # read_only openpyxl trusts the sheet's <dimension> and silently stops where it says;
+    # forget it, so every row is read (and the row limit below decides).
+    worksheet.reset_dimensions()
+    for row in worksheet.iter_rows():
+        if len(rows) > settings.MAX_SHEET_ROWS:
+            # openpyxl streams the sheet: stop at the limit, whatever <dimension> claimed.
+            message = sheet_rows_message(len(rows), sheet=worksheet.title, counted=False)
+            return {}, [CellError("", None, None, message or "")]
+        rows.append(row)
     if not rows:
         return {}, []
     header = [c.value for c in rows[0]]

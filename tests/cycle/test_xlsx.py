@@ -139,7 +139,8 @@ def test_zip_bomb_refused_before_parsing(world):
     assert len(data) < 1024 * 1024
     record = upload(world, data)
     assert record.errors == [
-        "Het bestand pakt uit tot een verdacht grote omvang en wordt geweigerd."
+        "Het bestand pakt uit tot een verdacht grote omvang (een onderdeel wordt meer dan 150 "
+        "keer zo groot) en wordt geweigerd."
     ]
 
 
