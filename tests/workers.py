@@ -1,10 +1,12 @@
-"""A real Celery worker for the tests that kill one mid-job (tests/*/test_jobs_redis.py).
+"""Real Celery workers for the tests that need one: the Redis round trip
+(tests/test_celery_redis.py) and the tests that kill one mid-job (tests/*/test_jobs_redis.py).
 
-``prefork_worker`` starts `celery worker --pool=prefork --concurrency=1` on a queue of its
-own, on the same Redis and the same PostgreSQL test database as the test (and the test's media
-folder), and stops only the process it started. ``pool_children`` names that worker's pool
-process, the one running the job, for the test to SIGKILL. Skipped without REDIS_URL or
-PostgreSQL; under CI=true failed instead (like tests/test_celery_redis.py).
+``celery_worker`` starts `celery -A kerkrade_pa worker` on a queue of its own and stops only
+the process it started. ``prefork_worker`` is such a worker with `--pool=prefork
+--concurrency=1` on the same PostgreSQL test database as the test (and the test's media
+folder); ``Worker.pool_children`` names its pool process, the one running the job, for the test
+to SIGKILL. Skipped without REDIS_URL or PostgreSQL; under CI=true failed instead, because CI
+must prove the Redis path.
 """
 
 from __future__ import annotations
@@ -26,17 +28,55 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.test_celery_redis import _cleanup_redis, _in_ci, _redis_client
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 90  # a cold worker imports Django in a few seconds; the machine is shared
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def redis_client():
+    """A client for REDIS_URL, or skip (laptop) / fail (CI, or Redis set but not answering)."""
+    if not settings.REDIS_URL:
+        if in_ci():
+            pytest.fail(
+                "CI=true but REDIS_URL is unset: CI must prove that tasks go through Redis "
+                "(.ci/run sets REDIS_URL=redis://127.0.0.1:6379/0)."
+            )
+        pytest.skip(
+            "REDIS_URL is unset, so tasks run eagerly in-process; "
+            "set REDIS_URL=redis://127.0.0.1:6379/0 to test the Redis round trip."
+        )
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=3, socket_timeout=10)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        pytest.fail(f"REDIS_URL={settings.REDIS_URL} is set but Redis does not answer: {exc}")
+    return client
+
+
+def _cleanup_redis(client, queue: str, nodename: str) -> None:
+    """Remove the test queue and its routing entries, so repeated runs leave nothing behind."""
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+    for key in client.scan_iter(match="_kombu.binding.*", count=500):
+        if client.type(key) != b"set":
+            continue
+        for member in client.smembers(key):
+            text = member.decode(errors="replace")
+            if queue in text or nodename in text:
+                client.srem(key, member)
 
 
 @dataclass
 class Worker:
     process: subprocess.Popen
     queue: str
+    nodename: str
     log_path: Path
+    client: Any  # the Redis client of REDIS_URL
 
     def pool_children(self) -> list[int]:
         """The pool processes of the worker we started (its direct children)."""
@@ -68,7 +108,7 @@ class Worker:
 def _needs_postgres() -> None:
     if connection.vendor == "postgresql":
         return
-    if _in_ci():
+    if in_ci():
         pytest.fail("CI=true but the tests run on SQLite: a worker needs the PostgreSQL test db")
     pytest.skip("needs PostgreSQL (DATABASE_URL=postgres://...) for a worker to share its db")
 
@@ -80,19 +120,13 @@ def _test_database_url() -> str:
 
 
 @contextmanager
-def prefork_worker(tmp_path: Path, **env: str) -> Iterator[Worker]:
-    client = _redis_client()
-    _needs_postgres()
-    queue = f"pa-jobs-{uuid.uuid4().hex[:12]}"
+def celery_worker(tmp_path: Path, *, pool: str, **env: str) -> Iterator[Worker]:
+    """A worker process consuming a queue that only this test uses."""
+    client = redis_client()
+    queue = f"pa-test-{uuid.uuid4().hex[:12]}"
     nodename = f"{queue}@{socket.gethostname()}"
     log_path = tmp_path / "worker.log"
-    worker_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kerkrade_pa.settings_test",
-        "DATABASE_URL": _test_database_url(),
-        "PA_TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        **env,
-    }
+    worker_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kerkrade_pa.settings_test", **env}
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
             [
@@ -102,7 +136,7 @@ def prefork_worker(tmp_path: Path, **env: str) -> Iterator[Worker]:
                 "-A",
                 "kerkrade_pa",
                 "worker",
-                "--pool=prefork",
+                f"--pool={pool}",
                 "--concurrency=1",
                 f"--queues={queue}",
                 f"--hostname={nodename}",
@@ -117,7 +151,7 @@ def prefork_worker(tmp_path: Path, **env: str) -> Iterator[Worker]:
             stderr=subprocess.STDOUT,
         )
     try:
-        yield Worker(process, queue, log_path)
+        yield Worker(process, queue, nodename, log_path, client)
     finally:
         process.terminate()  # only the PID we started (it stops its own pool)
         try:
@@ -126,6 +160,21 @@ def prefork_worker(tmp_path: Path, **env: str) -> Iterator[Worker]:
             process.kill()
             process.wait(timeout=10)
         _cleanup_redis(client, queue, nodename)
+
+
+@contextmanager
+def prefork_worker(tmp_path: Path, **env: str) -> Iterator[Worker]:
+    """A prefork worker on the test's own PostgreSQL database and media folder."""
+    redis_client()
+    _needs_postgres()
+    with celery_worker(
+        tmp_path,
+        pool="prefork",
+        DATABASE_URL=_test_database_url(),
+        PA_TEST_MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        **env,
+    ) as worker:
+        yield worker
 
 
 @contextmanager
