@@ -411,17 +411,20 @@ def bid_upload(*, actor: Any, cycle_year: CycleYear, corporation: Party, upload:
     from cycle.bids import xlsx as bid_xlsx
 
     _check_corporation(actor, corporation)
+    filename = (getattr(upload, "name", "") or "bod.xlsx")[:255]
+    # The gate first, on the file as uploaded (its true size); then at most the limit is read.
+    errors = bid_xlsx.check_container(upload, filename)
+    upload.seek(0)
     data = upload.read(settings.MAX_UPLOAD_MB * 1024 * 1024 + 1)
     record = BidUpload(
         corporation=corporation,
         cycle_year=cycle_year,
         uploaded_by=person(actor),
-        filename=(getattr(upload, "name", "") or "bod.xlsx")[:255],
-        size=len(data),
+        filename=filename,
+        size=getattr(upload, "size", None) or len(data),
         sha256=hashlib.sha256(data).hexdigest(),
         status=BidUpload.Status.PENDING,
     )
-    errors = bid_xlsx.check_container(data, record.filename)
     if errors:
         record.status = BidUpload.Status.REJECTED
         record.errors = errors

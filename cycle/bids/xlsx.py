@@ -12,7 +12,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -246,10 +246,12 @@ def _where(row: int, column: str) -> str:
     }
 
 
-def check_container(data: bytes, filename: str) -> list[str]:
-    """Refuse what is not a plain .xlsx before any XML is parsed (the shared upload gate)."""
+def check_container(data: bytes | IO[bytes], filename: str) -> list[str]:
+    """Refuse what is not a plain .xlsx before any XML is parsed (the shared upload gate):
+    the bytes, or the uploaded file itself (so that a file over the limit is told its size)."""
+    source = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     try:
-        inspect_upload(io.BytesIO(data), extensions=XLSX_ONLY, name=filename)
+        inspect_upload(source, extensions=XLSX_ONLY, name=filename)
     except UploadRejected as rejected:
         return list(rejected.messages)
     return []
