@@ -2,6 +2,7 @@ from django.urls import path
 
 from cycle import views
 from cycle.bids.urls import urlpatterns as bid_urls
+from cycle.endevaluation.urls import urlpatterns as end_evaluation_urls
 from cycle.evaluation.urls import urlpatterns as evaluation_urls
 from cycle.jaarschijf.urls import urlpatterns as jaarschijf_urls
 
@@ -19,4 +20,5 @@ urlpatterns = [
     *bid_urls,
     *jaarschijf_urls,
     *evaluation_urls,
+    *end_evaluation_urls,
 ]

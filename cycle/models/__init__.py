@@ -12,6 +12,7 @@ from cycle.models.bids import (
     Figure,
 )
 from cycle.models.cycle_year import CycleYear, Milestone
+from cycle.models.end_evaluation import EndEvaluation, EndEvaluationConclusion
 from cycle.models.evaluation import (
     ContributionRealisation,
     Evaluation,
@@ -48,6 +49,8 @@ __all__ = [
     "ContributionRealisation",
     "CyclePreference",
     "CycleYear",
+    "EndEvaluation",
+    "EndEvaluationConclusion",
     "Evaluation",
     "EvaluationComment",
     "Figure",

@@ -1,0 +1,102 @@
+"""Views of the end-evaluation: thin; access through agreements.access and
+cycle.endevaluation.access, reads through its selectors, writes through its services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.access import get_framework_for_user
+from agreements.signing.snapshot import current_snapshot
+from cycle.endevaluation import access as rules
+from cycle.endevaluation import selectors, services
+from cycle.endevaluation import signing as end_signing
+from cycle.endevaluation.forms import ThemeConclusionForm
+
+
+@login_required
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """The end-evaluation of a framework ("Eindevaluatie 2021-2025"); an empty state while the
+    framework still runs."""
+    framework = get_framework_for_user(request.user, slug)
+    end_evaluation = selectors.end_evaluation_for(framework)
+    can_manage = rules.can_manage(request.user, framework)
+    context = {
+        "framework": framework,
+        "end_evaluation": end_evaluation,
+        "ended": selectors.has_ended(framework),
+        "can_manage": can_manage,
+    }
+    if end_evaluation is None:
+        if context["ended"]:
+            context["end"] = selectors.framework_end_evaluation(framework)
+        return render(request, "cycle/endevaluation/detail.html", context)
+    signable = end_signing.EndEvaluationSignable(end_evaluation)
+    context["snapshot"] = snapshot = current_snapshot(signable)
+    context["signing"] = end_signing.signing_status(end_evaluation, request.user)
+    frozen = end_evaluation.is_signed or end_signing.signing_state(end_evaluation.pk) is not None
+    context["can_edit"] = can_manage and not frozen
+    if snapshot is None or not snapshot.shown:
+        context.update(end_signing.page_context(end_evaluation))
+        if context["can_edit"]:
+            for theme in context["end"].themes:
+                conclusion = theme.conclusion
+                theme.form = ThemeConclusionForm(
+                    initial={
+                        "theme": theme.theme.pk,
+                        "version": conclusion.version if conclusion else 0,
+                        "text": conclusion.text if conclusion else "",
+                    },
+                    prefix=f"t{theme.theme.pk}",
+                )
+    return render(request, "cycle/endevaluation/detail.html", context)
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    try:
+        services.end_evaluation_start(actor=request.user, framework=framework)
+    except PermissionDenied:
+        raise Http404("Kader niet gevonden") from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("De eindevaluatie is aangemaakt, in concept."))
+    return redirect("cycle:end-evaluation", slug=framework.slug)
+
+
+@login_required
+@require_POST
+def conclusion(request: HttpRequest, slug: str, theme: int) -> HttpResponse:
+    framework = get_framework_for_user(request.user, slug)
+    end_evaluation = selectors.end_evaluation_for(framework)
+    if end_evaluation is None or not rules.can_manage(request.user, framework):
+        raise Http404("Eindevaluatie niet gevonden")
+    form = ThemeConclusionForm(request.POST, prefix=f"t{theme}")
+    if not form.is_valid() or form.cleaned_data["theme"] != theme:
+        messages.error(request, _("Niet opgeslagen: de conclusie is te lang of onvolledig."))
+        return redirect("cycle:end-evaluation", slug=framework.slug)
+    try:
+        services.end_evaluation_conclusion_save(
+            actor=request.user,
+            end_evaluation=end_evaluation,
+            theme_id=theme,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except PermissionDenied:
+        raise Http404("Eindevaluatie niet gevonden") from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("De conclusie is opgeslagen."))
+    return redirect("cycle:end-evaluation", slug=framework.slug)
