@@ -10,4 +10,4 @@ app = Celery("kerkrade_pa")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Sub-packages with tasks of their own (autodiscovery looks at <app>.tasks only).
-app.autodiscover_tasks(["cycle.bids", "cycle.evaluation"])
+app.autodiscover_tasks(["cycle.bids", "cycle.endevaluation", "cycle.evaluation"])

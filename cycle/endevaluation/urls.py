@@ -12,4 +12,5 @@ urlpatterns = [
         views.conclusion,
         name="end-evaluation-conclusion",
     ),
+    path("kader/<slug:slug>/eindevaluatie.pdf", views.pdf, name="end-evaluation-pdf"),
 ]

@@ -9,11 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements.access import get_framework_for_user
 from agreements.signing.snapshot import current_snapshot
+from core.responses import PDF_TYPE, file_response
 from cycle.endevaluation import access as rules
+from cycle.endevaluation import pdf as pdfs
 from cycle.endevaluation import selectors, services
 from cycle.endevaluation import signing as end_signing
 from cycle.endevaluation.forms import ThemeConclusionForm
@@ -100,3 +102,24 @@ def conclusion(request: HttpRequest, slug: str, theme: int) -> HttpResponse:
     else:
         messages.success(request, _("De conclusie is opgeslagen."))
     return redirect("cycle:end-evaluation", slug=framework.slug)
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored PDF when it is current (or the signed one); otherwise a render in the
+    background (never in this request) and back to the page, which says so."""
+    framework = get_framework_for_user(request.user, slug)
+    end_evaluation = selectors.end_evaluation_for(framework)
+    if end_evaluation is None:
+        raise Http404("Eindevaluatie niet gevonden")
+    data = pdfs.lookup(end_evaluation)
+    if data is None:
+        pdfs.job_start(end_evaluation)
+        messages.info(
+            request,
+            _("De PDF wordt gemaakt; probeer de download over een halve minuut opnieuw."),
+        )
+        return redirect("cycle:end-evaluation", slug=framework.slug)
+    name = f"eindevaluatie-{framework.period_label}-{end_evaluation.state}.pdf"
+    return file_response(data, filename=name, content_type=PDF_TYPE)

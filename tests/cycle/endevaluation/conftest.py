@@ -20,7 +20,7 @@ from tests.cycle.evaluation.conftest import (  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def realised(world, evaluation):
+def realised(world, evaluation):  # noqa: F811
     """Sloop realised 40 (Heemwonen) + 30 (Wonen Zuid) in 2025."""
     for slug, quantity in [("heemwonen", 40), ("wonen-zuid", 30)]:
         es.realisation_save(
