@@ -375,6 +375,19 @@ def _make_first_year_figures(framework: Framework, corporations: list[Party], be
             )
 
 
+def _make_end_evaluation(framework: Framework) -> int:
+    """A framework whose period has ended gets its end-evaluation, in concept (the framework
+    itself is left as it is); 1 when it was made now."""
+    from cycle.endevaluation import services as end_services
+    from cycle.endevaluation.selectors import has_ended
+    from cycle.models import EndEvaluation
+
+    if not has_ended(framework) or EndEvaluation.objects.filter(framework=framework).exists():
+        return 0
+    end_services.end_evaluation_start(actor=DEMO_LOADER, framework=framework, is_demo=True)
+    return 1
+
+
 def load(fixtures_dir: Path) -> list[str]:
     report = []
     today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
@@ -397,9 +410,10 @@ def load(fixtures_dir: Path) -> list[str]:
         )
         if evaluation_years:
             _make_first_year_figures(framework, corporations, evaluation_years[0].year - 1)
+        end_evaluations = _make_end_evaluation(framework)
         report.append(
             f"jaarcyclus {framework.title}: {len(years)} cyclusjaren ({years[0]}-{years[-1]}), "
             f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven, "
-            f"{evaluations} nieuwe evaluaties"
+            f"{evaluations} nieuwe evaluaties, {end_evaluations} nieuwe eindevaluaties"
         )
     return report
