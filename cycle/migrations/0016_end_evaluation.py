@@ -4,6 +4,25 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from agreements.signing import db
+from cycle.endevaluation.db import END_EVALUATION
+
+
+def install(apps, schema_editor) -> None:
+    """The freeze triggers and lift rule of the end-evaluation (PostgreSQL only; on SQLite the
+    model and queryset layers guard)."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in db.install_sql(END_EVALUATION):
+        schema_editor.execute(statement, params=None)
+
+
+def uninstall(apps, schema_editor) -> None:
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in db.uninstall_sql(END_EVALUATION):
+        schema_editor.execute(statement, params=None)
+
 
 class Migration(migrations.Migration):
 
@@ -49,4 +68,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('end_evaluation', 'theme'), name='end_evaluation_conclusion_once')],
             },
         ),
+        migrations.RunPython(install, uninstall, elidable=False),
     ]

@@ -4,6 +4,7 @@ is signed and frozen; its page and PDF come from what was signed."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from agreements.models import SigningRequest
@@ -120,3 +121,14 @@ def test_a_declined_round_makes_it_an_editable_concept_again(client, world, end_
     assert EndEvaluationConclusion.objects.get().text == "Herzien"
     client.force_login(world.users["werkgroep"])
     assert "Ter ondertekening aanbieden" in page(client, world)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="raw SQL is refused by the PostgreSQL triggers"
+)
+def test_raw_sql_cannot_change_a_conclusion_put_up_for_signing(world, end_evaluation):
+    write(world, end_evaluation, "Zoals aangeboden")
+    put_up(world, end_evaluation)
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cycle_endevaluationconclusion SET text = 'Stiekem'")
+    assert EndEvaluationConclusion.objects.get().text == "Zoals aangeboden"
