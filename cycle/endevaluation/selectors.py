@@ -211,11 +211,11 @@ class EndValue:
     date: dt.date
 
 
-def framework_end_values(framework: Framework) -> list[EndValue]:
+def framework_end_values(framework: Framework, *, today: dt.date | None = None) -> list[EndValue]:
     """Per target with a realised end value (a period count's total, the stock reached): the
     value and the date it stands at (31 December of the last evaluated year). For the next
     framework's baselines."""
-    end = framework_end_evaluation(framework)
+    end = framework_end_evaluation(framework, today=today)
     values = []
     for row in end.rows:
         if row.end_date is None:
