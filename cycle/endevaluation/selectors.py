@@ -24,7 +24,7 @@ from agreements.models import Agreement, Framework, Target, Theme
 from core.numbers import parse_dutch_percentage
 from cycle.evaluation import compliance as cc
 from cycle.evaluation.compliance import Light
-from cycle.evaluation.selectors import TargetStatus, evaluation_summary
+from cycle.evaluation.selectors import SHARE_MEASURES, TargetStatus, evaluation_summary
 from cycle.models import EndEvaluation, Evaluation
 
 
@@ -160,8 +160,18 @@ def _row(
         # A share, score or stock: the last year's value (all corporations together where
         # the check has that row), with that year's light.
         check = status.checks[-1]
-        value = stock.realised if stock is not None else _number(check.value)
-        return EndTargetRow(target, value, check.value, year, status.light, check.rule)
+        if stock is not None:
+            value, text = stock.realised, check.value
+        elif target.indicator_id and target.indicator.measure in SHARE_MEASURES:
+            value, text = _number(check.value), check.value  # the weighted row of all
+        else:
+            # One check per corporation (a score, a share of the task): each with its value.
+            value = _number(check.value) if len(status.checks) == 1 else None
+            text = "; ".join(f"{c.label}: {c.value}" for c in status.checks)
+        rule = "; ".join(dict.fromkeys(str(c.rule) for c in status.checks))
+        if len(status.checks) > 1:
+            rule = _("het slechtste licht van: ") + rule
+        return EndTargetRow(target, value, text, year, status.light, rule)
     return EndTargetRow(target, None, "–", None, Light.NONE, not_measured)
 
 
