@@ -247,6 +247,33 @@ class FrozenModel(models.Model):
         return True
 
 
+class SignedInOwnRounds(FrozenModel):
+    """A document signed in signing rounds of its own (SigningRequest.document_type is its
+    ``signing_key``): frozen while such a round is open and once one is signed, and only such a
+    round, signed by every party, may lift the freeze (the evaluations)."""
+
+    signing_key: ClassVar[str]
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def frozen_among(cls, ids: set[int]) -> set[int]:
+        requests = apps.get_model("agreements", "SigningRequest")
+        return set(
+            requests.objects.filter(
+                document_type=cls.signing_key,
+                object_id__in=ids,
+                status__in=[requests.Status.OPEN, requests.Status.SIGNED],
+            ).values_list("object_id", flat=True)
+        )
+
+    @classmethod
+    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
+        requests = apps.get_model("agreements", "SigningRequest")
+        return requests.objects.filter(document_type=cls.signing_key, object_id=pk)
+
+
 class FrozenQuerySet(models.QuerySet):
     """update()/delete() in bulk refuse rows of a frozen document."""
 

@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Framework, SigningRequest, Theme
-from agreements.signing.freeze import FrozenModel, FrozenQuerySet
+from agreements.models import Framework, Theme
+from agreements.signing.freeze import FrozenModel, FrozenQuerySet, SignedInOwnRounds
 
 
-class EndEvaluation(FrozenModel):
+class EndEvaluation(SignedInOwnRounds):
     """One per framework. "Ter ondertekening" is not a state of its own: frozen means a signing
     round of it is open or signed (agreements.signing.freeze), as for the yearly evaluation."""
 
@@ -45,21 +45,6 @@ class EndEvaluation(FrozenModel):
     freeze_message = _(
         "De eindevaluatie ligt ter ondertekening of is ondertekend en kan niet worden gewijzigd."
     )
-
-    @classmethod
-    def frozen_among(cls, ids: set[int]) -> set[int]:
-        return set(
-            SigningRequest.objects.filter(
-                document_type=cls.signing_key,
-                object_id__in=ids,
-                status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
-            ).values_list("object_id", flat=True)
-        )
-
-    @classmethod
-    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
-        """Only its own signing round, signed by every party, marks it signed."""
-        return SigningRequest.objects.filter(document_type=cls.signing_key, object_id=pk)
 
     class Meta:
         verbose_name = _("eindevaluatie")

@@ -8,12 +8,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Party, SigningRequest
-from agreements.signing.freeze import FrozenModel, FrozenQuerySet
+from agreements.signing.freeze import FrozenModel, FrozenQuerySet, SignedInOwnRounds
 from cycle.models.cycle_year import CycleYear
 from cycle.models.jaarschijf import Contribution, Jaarschijf
 
 
-class Evaluation(FrozenModel):
+class Evaluation(SignedInOwnRounds):
     """The evaluation, written in a cycle year, of the jaarschijf of the year before.
 
     ``version`` goes up with every change of the evaluation or of its realisations and year
@@ -71,21 +71,6 @@ class Evaluation(FrozenModel):
     freeze_message = _(
         "De evaluatie ligt ter ondertekening of is ondertekend en kan niet worden gewijzigd."
     )
-
-    @classmethod
-    def frozen_among(cls, ids: set[int]) -> set[int]:
-        return set(
-            SigningRequest.objects.filter(
-                document_type=cls.signing_key,
-                object_id__in=ids,
-                status__in=[SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED],
-            ).values_list("object_id", flat=True)
-        )
-
-    @classmethod
-    def freeze_lift_rounds(cls, pk: int) -> models.QuerySet:
-        """Only its own signing round, signed by every party, adopts it."""
-        return SigningRequest.objects.filter(document_type=cls.signing_key, object_id=pk)
 
     def freeze_allows(self, old: models.Model, changed: set[str]) -> bool:
         if (
