@@ -43,7 +43,7 @@ def fail_stuck_jobs() -> dict[str, int]:
     Database-held jobs (stock imports, bid uploads) are failed here with "De verwerking duurde
     te lang of is onderbroken; probeer het opnieuw." (core.jobs). The evaluation PDF's job lives
     in the cache, which cannot be scanned cheaply, and is failed when it is read
-    (cycle.evaluation.pdf). It lives here and not in core because it calls the apps.
+    (cycle.pdf_jobs). It lives here and not in core because it calls the apps.
     """
     from cycle.bids.services import bid_uploads_fail_stuck
     from housing_stock.services import stock_imports_fail_stuck

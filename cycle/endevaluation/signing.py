@@ -25,6 +25,10 @@ from core.audit import audit_log
 from cycle.endevaluation import selectors
 from cycle.models import EndEvaluation
 
+# The print template of the end-evaluation, for its rounds and its download (cycle.endevaluation
+# .pdf imports it from here, so that the two modules do not import each other).
+PRINT_TEMPLATE = "cycle/print/end_evaluation.html"
+
 KEY = EndEvaluation.signing_key
 FROZEN_STATUSES = (SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED)
 
@@ -104,9 +108,7 @@ class EndEvaluationSignable(Signable):
         return framework_parties(self.obj.framework)
 
     def pdf_template(self) -> str:
-        from cycle.endevaluation.pdf import TEMPLATE
-
-        return TEMPLATE
+        return PRINT_TEMPLATE
 
     def pdf_context(self) -> dict[str, Any]:
         return {**page_context(self.obj), "signing_state": signing_state(self.obj.pk) or ""}

@@ -13,4 +13,14 @@ urlpatterns = [
         name="end-evaluation-conclusion",
     ),
     path("kader/<slug:slug>/eindevaluatie.pdf", views.pdf, name="end-evaluation-pdf"),
+    path(
+        "kader/<slug:slug>/eindevaluatie/pdf-status/",
+        views.pdf_status,
+        name="end-evaluation-pdf-status",
+    ),
+    path(
+        "kader/<slug:slug>/eindevaluatie/pdf-opnieuw/",
+        views.pdf_retry,
+        name="end-evaluation-pdf-retry",
+    ),
 ]

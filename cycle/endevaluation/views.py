@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -104,22 +105,54 @@ def conclusion(request: HttpRequest, slug: str, theme: int) -> HttpResponse:
     return redirect("cycle:end-evaluation", slug=framework.slug)
 
 
-@login_required
-@require_GET
-def pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The stored PDF when it is current (or the signed one); otherwise a render in the
-    background (never in this request) and back to the page, which says so."""
+def _readable(request: HttpRequest, slug: str):
+    """The framework and its end-evaluation for a reader of the framework; 404 otherwise."""
     framework = get_framework_for_user(request.user, slug)
     end_evaluation = selectors.end_evaluation_for(framework)
     if end_evaluation is None:
         raise Http404("Eindevaluatie niet gevonden")
+    return framework, end_evaluation
+
+
+@login_required
+@require_GET
+def pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored PDF when it is current (or the signed one); otherwise a render job and the
+    page that follows it. The render never runs in this request, with or without a worker."""
+    framework, end_evaluation = _readable(request, slug)
     data = pdfs.lookup(end_evaluation)
     if data is None:
         pdfs.job_start(end_evaluation)
-        messages.info(
-            request,
-            _("De PDF wordt gemaakt; probeer de download over een halve minuut opnieuw."),
-        )
-        return redirect("cycle:end-evaluation", slug=framework.slug)
+        return redirect("cycle:end-evaluation-pdf-status", slug=framework.slug)
     name = f"eindevaluatie-{framework.period_label}-{end_evaluation.state}.pdf"
     return file_response(data, filename=name, content_type=PDF_TYPE)
+
+
+@login_required
+@require_POST
+def pdf_retry(request: HttpRequest, slug: str) -> HttpResponse:
+    """'Probeer opnieuw' of a render that failed or took too long: the job starts again (once,
+    however often it is clicked), checked like the download itself."""
+    framework, end_evaluation = _readable(request, slug)
+    if pdfs.lookup(end_evaluation) is None:
+        pdfs.job_start(end_evaluation)
+    return redirect("cycle:end-evaluation-pdf-status", slug=framework.slug)
+
+
+@login_required
+@require_GET
+def pdf_status(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where the PDF render stands; the page polls its own partial until the job is finished."""
+    framework, end_evaluation = _readable(request, slug)
+    template = "cycle/endevaluation/pdf_progress.html"
+    if request.htmx:
+        template += "#pdf-status"
+    context = {
+        "framework": framework,
+        "end_evaluation": end_evaluation,
+        "status_url": reverse("cycle:end-evaluation-pdf-status", args=[framework.slug]),
+        "pdf_url": reverse("cycle:end-evaluation-pdf", args=[framework.slug]),
+        "retry_url": reverse("cycle:end-evaluation-pdf-retry", args=[framework.slug]),
+        **pdfs.DOCUMENT.status_context(end_evaluation),
+    }
+    return render(request, template, context)

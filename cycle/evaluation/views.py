@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -297,16 +298,15 @@ def pdf_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Where the PDF render stands; the page polls its own partial until the job is finished."""
     evaluation = rules.get_evaluation_for_user(request.user, pk)
-    job = pdfs.job_status(evaluation)
-    state = job["state"] if job else ""
     template = "cycle/evaluation/pdf_progress.html"
     if request.htmx:
         template += "#pdf-status"
     context = {
         "evaluation": evaluation,
         "cycle_year": evaluation.cycle_year,
-        "job": job,
-        "state": state,
-        "polling": state in {pdfs.JobState.QUEUED, pdfs.JobState.RENDERING},
+        "status_url": reverse("cycle:evaluation-pdf-status", args=[evaluation.pk]),
+        "pdf_url": reverse("cycle:evaluation-pdf", args=[evaluation.pk]),
+        "retry_url": reverse("cycle:evaluation-pdf-retry", args=[evaluation.pk]),
+        **pdfs.DOCUMENT.status_context(evaluation),
     }
     return render(request, template, context)

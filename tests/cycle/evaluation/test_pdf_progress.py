@@ -1,6 +1,6 @@
 """The evaluation PDF download: a stored, current file is served at once; otherwise it is
 rendered by a Celery task (or, with eager tasks, a thread after the response) while the page
-shows its progress (cycle.evaluation.pdf jobs)."""
+shows its progress (cycle.pdf_jobs)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from core import background, jobs, stored_pdf
+from core import pdf as pdf_helper
 from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
@@ -55,15 +56,13 @@ def no_worker(settings):
 
 def store(evaluation, data: bytes = FAKE_PDF) -> None:
     """Put a PDF into the evaluation's file under the digest of its current content."""
-    html = evaluation_pdf.pdf_helper.render_html(
-        evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
-    )
+    html = pdf_helper.render_html(evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation))
     stored_pdf.store(
         evaluation,
         "pdf",
         folder=evaluation_pdf.FOLDER,
         stem="evaluatie-test",
-        digest=evaluation_pdf.pdf_helper.content_digest(html),
+        digest=pdf_helper.content_digest(html),
         data=data,
     )
 
@@ -129,7 +128,7 @@ def test_eager_first_click_shows_progress_and_renders_after_the_response(
 ):
     c = login(client, world)
     with (
-        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert,
+        mock.patch.object(pdf_helper, "html_to_pdf") as convert,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = c.get(pdf_url(evaluation))
@@ -150,7 +149,7 @@ def test_eager_first_click_shows_progress_and_renders_after_the_response(
     download = c.get(pdf_url(evaluation))
     assert download.status_code == 200 and download.content.startswith(b"%PDF")
     # The repeat download is the stored file: WeasyPrint does not run again.
-    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
+    with mock.patch.object(pdf_helper, "html_to_pdf") as convert:
         again = c.get(pdf_url(evaluation))
     convert.assert_not_called()
     assert again.content == download.content
@@ -209,11 +208,12 @@ def test_progress_follows_the_worker_to_done(client, world, evaluation, no_worke
     c = login(client, world)
     c.get(pdf_url(evaluation))
     (evaluation_id, version), _ = no_worker.call_args
+    document = evaluation_pdf.DOCUMENT
 
     # What the worker does: rendering, then the PDF in its file and the job done.
     with (
-        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", return_value=FAKE_PDF),
-        mock.patch.object(evaluation_pdf, "_set_job", wraps=evaluation_pdf._set_job) as s,
+        mock.patch.object(pdf_helper, "html_to_pdf", return_value=FAKE_PDF),
+        mock.patch.object(document, "set_job", wraps=document.set_job) as s,
     ):
         assert render_evaluation_pdf(evaluation_id, version) == len(FAKE_PDF)
     assert [call.args[2] for call in s.call_args_list] == ["rendering", "done"]
@@ -230,7 +230,7 @@ def test_progress_follows_the_worker_to_done(client, world, evaluation, no_worke
 def test_rendering_state_is_shown(client, world, evaluation, no_worker):
     c = login(client, world)
     c.get(pdf_url(evaluation))
-    evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1)
+    evaluation_pdf.DOCUMENT.set_job(evaluation.pk, evaluation.version, "rendering", 1)
     fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
     assert 'aria-current="step"><strong>De PDF wordt opgemaakt' in fragment
     assert "hx-get" in fragment
@@ -240,7 +240,7 @@ def test_failure_shows_a_retry_that_enqueues_once_more(client, world, evaluation
     c = login(client, world)
     c.get(pdf_url(evaluation))
     with (
-        mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", side_effect=RuntimeError),
+        mock.patch.object(pdf_helper, "html_to_pdf", side_effect=RuntimeError),
         pytest.raises(RuntimeError),
     ):
         render_evaluation_pdf(evaluation.pk, evaluation.version)
@@ -274,7 +274,7 @@ def test_a_job_past_its_limit_shows_the_error_and_stops_polling_without_a_watchd
 ):
     c = login(client, world)
     c.get(pdf_url(evaluation))
-    evaluation_pdf._set_job(evaluation.pk, evaluation.version, state, 1, runs=1)
+    evaluation_pdf.DOCUMENT.set_job(evaluation.pk, evaluation.version, state, 1, runs=1)
     limit = jobs.stuck_after(jobs.EVALUATION_PDF)
     _age_job(evaluation, limit - 5)
     fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
@@ -298,8 +298,8 @@ def test_a_redelivered_render_runs_again_then_fails_after_the_last_attempt(
     c.get(pdf_url(evaluation))
     # A worker took the job and died (runs counted, never finished): each redelivery counts.
     for run in range(1, jobs.MAX_ATTEMPTS + 1):
-        evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=run)
-    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
+        evaluation_pdf.DOCUMENT.set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=run)
+    with mock.patch.object(pdf_helper, "html_to_pdf") as convert:
         assert render_evaluation_pdf(evaluation.pk, evaluation.version) == 0
     convert.assert_not_called()
     fragment = c.get(status_url(evaluation), headers={"HX-Request": "true"}).content.decode()
@@ -310,8 +310,8 @@ def test_a_redelivered_render_runs_again_then_fails_after_the_last_attempt(
 def test_a_redelivered_render_within_its_attempts_renders(client, world, evaluation, no_worker):
     c = login(client, world)
     c.get(pdf_url(evaluation))
-    evaluation_pdf._set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=1)
-    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf", return_value=FAKE_PDF):
+    evaluation_pdf.DOCUMENT.set_job(evaluation.pk, evaluation.version, "rendering", 1, runs=1)
+    with mock.patch.object(pdf_helper, "html_to_pdf", return_value=FAKE_PDF):
         assert render_evaluation_pdf(evaluation.pk, evaluation.version) == len(FAKE_PDF)
     assert evaluation_pdf.job_status(evaluation)["runs"] == 2
     assert c.get(pdf_url(evaluation)).content == FAKE_PDF
@@ -323,9 +323,7 @@ def test_the_time_limit_fails_the_render_with_the_dutch_reason(
     c = login(client, world)
     c.get(pdf_url(evaluation))
     with (
-        mock.patch.object(
-            evaluation_pdf.pdf_helper, "html_to_pdf", side_effect=SoftTimeLimitExceeded
-        ),
+        mock.patch.object(pdf_helper, "html_to_pdf", side_effect=SoftTimeLimitExceeded),
         pytest.raises(SoftTimeLimitExceeded),
     ):
         render_evaluation_pdf(evaluation.pk, evaluation.version)
@@ -389,9 +387,7 @@ def test_anonymous_is_sent_to_login(client, evaluation):
 
 def test_the_cover_shows_state_date_and_signing_not_the_internal_version(evaluation):
     evaluation.version = 194
-    html = evaluation_pdf.pdf_helper.render_html(
-        evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation)
-    )
+    html = pdf_helper.render_html(evaluation_pdf.TEMPLATE, evaluation_pdf.pdf_context(evaluation))
     cover = html[html.index('class="pdf-cover"') : html.index("</section>")]
     assert "194" not in cover and "versie" not in cover.lower()
     assert "Concept" in cover and "gestart op" in cover

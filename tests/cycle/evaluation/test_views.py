@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from core import pdf as pdf_helper
 from core.actors import DEMO_LOADER
 from cycle.evaluation import pdf as evaluation_pdf
 from cycle.evaluation import services as es
@@ -204,7 +205,7 @@ def test_adopted_pdf_is_rendered_ahead_into_a_file_and_served_from_it(
     assert stored.startswith(b"%PDF")
     cache.clear()  # another process: nothing in its cache, the file is in the storage
     c = client_for(client, world, "wethouder")
-    with mock.patch.object(evaluation_pdf.pdf_helper, "html_to_pdf") as convert:
+    with mock.patch.object(pdf_helper, "html_to_pdf") as convert:
         response = c.get(reverse("cycle:evaluation-pdf", args=[evaluation.pk]))
     convert.assert_not_called()
     assert response.content == stored
