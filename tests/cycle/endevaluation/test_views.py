@@ -45,6 +45,15 @@ def test_framework_page_links_to_its_end_evaluation(client, world):
     assert "Eindevaluatie 2021-2025" in page.content.decode()
 
 
+def test_the_menu_places_it_under_the_framework_not_the_cycle(client, world):
+    # It belongs to the framework (its breadcrumb says so), though its URL is under /cyclus/.
+    client.force_login(world.users["huurders"])
+    text = client.get(url(world)).content.decode()
+    framework_link = f'href="{reverse("agreements:framework-list")}" aria-current="true"'
+    assert framework_link in text
+    assert f'href="{reverse("cycle:year-list")}" aria-current' not in text
+
+
 def test_a_running_framework_shows_the_empty_state(client, world):
     running = build_framework(world.parties, slug="lopend-kader")
     Framework.objects.filter(pk=running.pk).update(period_start=2026, period_end=2030)
