@@ -273,6 +273,25 @@ class SignedInOwnRounds(FrozenModel):
         requests = apps.get_model("agreements", "SigningRequest")
         return requests.objects.filter(document_type=cls.signing_key, object_id=pk)
 
+    @classmethod
+    def own_round_state(cls, pk: int | None) -> str | None:
+        """ "ondertekend" when a round of its own is signed, "open" when one is open, else None
+        (not frozen by signing)."""
+        if pk is None:
+            return None
+        requests = apps.get_model("agreements", "SigningRequest")
+        statuses = set(
+            requests.objects.filter(
+                document_type=cls.signing_key,
+                object_id=pk,
+                status__in=[requests.Status.OPEN, requests.Status.SIGNED],
+            ).values_list("status", flat=True)
+        )
+        for state in (requests.Status.SIGNED, requests.Status.OPEN):
+            if state in statuses:
+                return state
+        return None
+
 
 class FrozenQuerySet(models.QuerySet):
     """update()/delete() in bulk refuse rows of a frozen document."""

@@ -30,7 +30,6 @@ from cycle.models import EndEvaluation
 PRINT_TEMPLATE = "cycle/print/end_evaluation.html"
 
 KEY = EndEvaluation.signing_key
-FROZEN_STATUSES = (SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED)
 
 
 def _quantity(value: Any) -> str | None:
@@ -156,18 +155,7 @@ class EndEvaluationSignable(Signable):
 
 def signing_state(end_evaluation_id: int | None) -> str | None:
     """ "ondertekend" when a round is signed, "open" when one is open, else None."""
-    if end_evaluation_id is None:
-        return None
-    statuses = set(
-        SigningRequest.objects.filter(
-            document_type=KEY, object_id=end_evaluation_id, status__in=FROZEN_STATUSES
-        ).values_list("status", flat=True)
-    )
-    if SigningRequest.Status.SIGNED in statuses:
-        return SigningRequest.Status.SIGNED
-    if SigningRequest.Status.OPEN in statuses:
-        return SigningRequest.Status.OPEN
-    return None
+    return EndEvaluation.own_round_state(end_evaluation_id)
 
 
 def signing_status(end_evaluation: EndEvaluation, user: Any) -> DocumentSigningStatus:

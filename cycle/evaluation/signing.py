@@ -52,7 +52,6 @@ from cycle.selectors import step_deadline
 KEY = Evaluation.signing_key
 # The process step of the calendar whose milestone is "the evaluation is adopted" (signed).
 ADOPTED_DELIVERABLE = "Evaluatie vastgesteld"
-FROZEN_STATUSES = (SigningRequest.Status.OPEN, SigningRequest.Status.SIGNED)
 FIGURE_FIELDS = (
     "lettings",
     "relets",
@@ -393,18 +392,7 @@ def _can_put_up(evaluation: Evaluation) -> bool:
 def signing_state(evaluation_id: int | None) -> str | None:
     """ "ondertekend" when a round of the evaluation is signed, "open" when one is open, else
     None (not frozen by signing)."""
-    if evaluation_id is None:
-        return None
-    statuses = set(
-        SigningRequest.objects.filter(
-            document_type=KEY, object_id=evaluation_id, status__in=FROZEN_STATUSES
-        ).values_list("status", flat=True)
-    )
-    if SigningRequest.Status.SIGNED in statuses:
-        return SigningRequest.Status.SIGNED
-    if SigningRequest.Status.OPEN in statuses:
-        return SigningRequest.Status.OPEN
-    return None
+    return Evaluation.own_round_state(evaluation_id)
 
 
 def is_frozen_by_signing(evaluation: Evaluation) -> bool:
