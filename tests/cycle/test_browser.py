@@ -3,30 +3,19 @@ uploads and submits it; huurders reads the submitted bid and its PDF; wonenzuid 
 the draft."""
 
 import os
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from cycle.bids import services as bids_services
 from cycle.bids import xlsx as bid_xlsx
 from cycle.models import Bid
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import CHROMIUM, axe_violations, format_violations, launch
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium"
-    ),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"needs Debian's chromium at {CHROMIUM}"),
 ]
 
 
@@ -36,23 +25,15 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = launch(playwright)
         yield browser
         browser.close()
 
 
-AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-    "resultTypes": ["violations"],
-}
-
-
 def assert_accessible(page):
     """axe-core (WCAG 2.1 A/AA) finds no violations on the page as it is now."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options=AXE_OPTIONS)
-    assert results.violations_count == 0, results.generate_report()
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
 
 
 def login(browser, live_server, username):
@@ -143,7 +124,7 @@ def test_pages_are_accessible_and_autosave_works(world, live_server, browser, su
     assert draft.lines.get(figure="sloop").quantity == 321
     # the save announces itself and leaves focus where the user is
     assert page.evaluate("document.activeElement.id") == "id_agreement_sloop"
-    page.wait_for_function("document.getElementById('pa-live').textContent.includes('opgeslagen')")
+    expect(page.locator("#pa-live")).to_contain_text("opgeslagen")
     assert_accessible(page)
     page.goto(f"{live_server.url}/cyclus/bod/{draft.pk}/vergelijk/?met={submitted_bid.pk}")
     assert_accessible(page)

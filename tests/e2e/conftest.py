@@ -19,22 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, axe_violations, format_violations, launch
 from tests.e2e.demo_accounts import DEMO_PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's live server and the ORM
 # calls in fixtures are synchronous and safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 HERE = Path(__file__).parent
 
 
@@ -72,9 +63,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+        browser = launch(playwright)
         yield browser
         browser.close()
 
@@ -124,34 +113,12 @@ def login(page, username: str, password: str = DEMO_PASSWORD) -> None:
     page.wait_for_load_state("domcontentloaded")
 
 
-def _format_violations(violations: list[dict]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(f"- {violation['id']} ({violation.get('impact')}): {violation['help']}")
-        for node in violation.get("nodes", [])[:5]:
-            lines.append(f"    {', '.join(map(str, node.get('target', [])))}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
-            if summary:
-                lines.append(f"      {summary[:300]}")
-    return "\n".join(lines)
-
-
-def axe_violations(page) -> list[dict]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
-    return results.response["violations"]
-
-
 def assert_accessible(page, label: str) -> None:
     """Zero axe-core violations of WCAG 2.1 A/AA on the page as it is now."""
     violations = axe_violations(page)
     assert not violations, (
         f"axe found {len(violations)} WCAG violation(s) on {label} ({page.url}):\n"
-        + _format_violations(violations)
+        + format_violations(violations)
     )
 
 

@@ -78,6 +78,7 @@ def test_the_evaluation_pdf_downloads_after_its_progress_page(
 
     # A second click serves the stored file at once.
     page.get_by_role("link", name="Terug naar de evaluatie", exact=True).click()
+    expect(page.get_by_role("link", name="Download als PDF", exact=True)).to_be_visible()
     accessible(page, "evaluation 2024 again")
     again = tmp_path / "again.pdf"
     assert _download(page, "Download als PDF", again) < 5
