@@ -14,7 +14,7 @@ try:
 except ImportError:  # conftest skips every test here
     expect = None
 
-from tests.e2e.conftest import _format_violations, axe_violations
+from tests.browser import axe_violations, format_violations
 
 DEMO_PASSWORD = "kerkrade-demo"
 
@@ -28,7 +28,7 @@ def _django_breadcrumbs_only(violation: dict) -> bool:
 
 def admin_accessible(page, label: str) -> None:
     violations = [v for v in axe_violations(page) if not _django_breadcrumbs_only(v)]
-    assert not violations, f"axe on {label} ({page.url}):\n" + _format_violations(violations)
+    assert not violations, f"axe on {label} ({page.url}):\n" + format_violations(violations)
 
 
 def test_admin_sees_a_signed_jaarschijf_read_only(page, accessible):
