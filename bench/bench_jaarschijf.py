@@ -40,9 +40,10 @@ from django.db import connection, connections  # noqa: E402
 
 from agreements.models import Agreement, Framework, Membership, Party, Theme  # noqa: E402
 from core.actors import DEMO_LOADER  # noqa: E402
+from core.drafting.models import PieceChange  # noqa: E402
 from cycle import jaarschijf_services as js  # noqa: E402
 from cycle import services  # noqa: E402
-from cycle.models import Contribution, Jaarschijf, JaarschijfChange  # noqa: E402
+from cycle.models import Contribution, Jaarschijf  # noqa: E402
 
 
 def setup(pieces: int):
@@ -74,7 +75,10 @@ def setup(pieces: int):
     )
     cycle_year = services.cycle_year_create(actor=DEMO_LOADER, framework=framework, year=2030)
     Contribution.objects.filter(jaarschijf__cycle_year=cycle_year).delete()
-    JaarschijfChange.objects.filter(jaarschijf__cycle_year=cycle_year).delete()
+    PieceChange.objects.filter(
+        document_type="jaarschijf",
+        document_id__in=Jaarschijf.objects.filter(cycle_year=cycle_year).values("pk"),
+    ).delete()
     Jaarschijf.objects.filter(cycle_year=cycle_year).delete()
     jaarschijf = js.jaarschijf_create(actor=DEMO_LOADER, cycle_year=cycle_year, copy_previous=False)
     Contribution.objects.bulk_create(

@@ -1,8 +1,8 @@
 """The one audit trail of the portal: who did what to which object, and when.
 
 Written only by ``core.audit.audit_log``, inside the transaction of the change it records, by
-every app. (The jaarschijf's piece history, ``cycle.JaarschijfChange``, is content history for
-its history page and restore; this is the event log.)
+every app. (The drafted documents' piece history, ``core.drafting.models.PieceChange``, is
+content history for their history pages and restore; this is the event log.)
 
 Append-only, for everyone: a stored entry is never changed or deleted, not by ``save()``, not by
 a queryset's ``update()``/``delete()``/``bulk_update()``, not in the admin (core.admin), and on
@@ -73,3 +73,12 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AuditEntryImmutable()
+
+
+# The drafting machinery's tables belong to the core app (see core/drafting/__init__.py).
+from core.drafting.models import (  # noqa: E402, F401
+    DocumentVisit,
+    PieceChange,
+    PieceComment,
+    PiecePresence,
+)

@@ -25,8 +25,6 @@ from cycle.models import (
     CyclePreference,
     CycleYear,
     Jaarschijf,
-    JaarschijfChange,
-    JaarschijfComment,
     Milestone,
     ReminderSent,
 )
@@ -188,17 +186,6 @@ class ContributionAdmin(ReadOnlyAdmin):
     list_display = ["jaarschijf", "agreement", "party", "quantity", "unit", "version"]
     list_filter = ["jaarschijf", "party"]
     list_select_related = ["jaarschijf__cycle_year__municipality", "agreement__theme", "party"]
-
-
-@admin.register(JaarschijfChange)
-class JaarschijfChangeAdmin(ReadOnlyAdmin):
-    list_display = ["jaarschijf", "piece_type", "piece_id", "version", "action", "actor", "at"]
-    list_filter = ["piece_type", "action"]
-
-
-@admin.register(JaarschijfComment)
-class JaarschijfCommentAdmin(ReadOnlyAdmin):
-    list_display = ["jaarschijf", "piece_type", "piece_id", "author", "author_party"]
 
 
 freeze_registered_admins(admin.site)

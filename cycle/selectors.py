@@ -11,15 +11,16 @@ from django.db.models import OuterRef, Q, Subquery
 from agreements.access import AnyUser, user_membership, user_party
 from agreements.models import Membership, Party
 from agreements.signing.selectors import AwaitingSignature, awaiting_signature
+from core.drafting.models import PieceComment
 from cycle.access import visible_cycle_years
 from cycle.bids.selectors import CorporationBidStatus, bid_statuses
 from cycle.calendar import with_status
+from cycle.jaarschijf.services import ref
 from cycle.models import (
     BidReading,
     Contribution,
     CycleYear,
     Jaarschijf,
-    JaarschijfComment,
     Milestone,
     PieceType,
 )
@@ -63,7 +64,7 @@ def current_cycle_year(user: AnyUser, today: dt.date) -> CycleYear | None:
 class OpenComment:
     """An open comment thread of another party on one of the user's party's contributions."""
 
-    comment: JaarschijfComment
+    comment: PieceComment
     contribution: Contribution
 
 
@@ -118,8 +119,8 @@ def open_comments_for(jaarschijf: Jaarschijf, party: Party) -> list[OpenComment]
     """Open threads that another party started on the party's contributions (two queries)."""
     own = Contribution.objects.filter(jaarschijf=jaarschijf, party=party).values("pk")
     comments = list(
-        JaarschijfComment.objects.filter(
-            jaarschijf=jaarschijf,
+        PieceComment.objects.filter(
+            **ref(jaarschijf.pk).filter(),
             parent=None,
             resolved=False,
             piece_type=PieceType.CONTRIBUTION,

@@ -3,7 +3,6 @@ contributions, comments or people present (pinned in tests/cycle/jaarschijf/test
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -11,24 +10,17 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.formatting import format_number
 from agreements.models import Agreement, Party, Target, Theme
 from agreements.selectors import PARTY_KIND_ORDER
+from core.drafting import selectors as drafting
+from core.drafting.models import PieceChange
 from cycle.jaarschijf import access as rules
 from cycle.jaarschijf.filters import ALL, TEXTS, UNLINKED, PageFilter
-from cycle.jaarschijf.services import PRESENCE_SECONDS
-from cycle.models import (
-    Contribution,
-    Jaarschijf,
-    JaarschijfChange,
-    JaarschijfComment,
-    JaarschijfPresence,
-    JaarschijfText,
-    PieceType,
-)
+from cycle.jaarschijf.services import ref
+from cycle.models import Contribution, Jaarschijf, JaarschijfText, PieceType
 
 
 def party_sort_key(party: Party) -> tuple:
@@ -43,42 +35,12 @@ def contributions_qs(jaarschijf: Jaarschijf) -> QuerySet[Contribution]:
     )
 
 
-def _threads(comments: list[JaarschijfComment]) -> dict[tuple[str, int], list]:
-    """Top-level comments per piece, each with ``reply_list``; oldest first."""
-    by_piece: dict[tuple[str, int], list] = defaultdict(list)
-    replies: dict[int, list] = defaultdict(list)
-    for comment in comments:
-        if comment.parent_id:
-            replies[comment.parent_id].append(comment)
-    for comment in comments:
-        if not comment.parent_id:
-            comment.reply_list = replies.get(comment.pk, [])
-            by_piece[(comment.piece_type, comment.piece_id)].append(comment)
-    return by_piece
-
-
-def _comments(jaarschijf: Jaarschijf, **filters: Any) -> list[JaarschijfComment]:
-    return list(
-        JaarschijfComment.objects.filter(jaarschijf=jaarschijf, **filters)
-        .select_related("author", "author_party")
-        .order_by("created_at", "id")
-    )
+def _threads(jaarschijf: Jaarschijf, **filters: Any) -> dict[tuple[str, int], list]:
+    return drafting.threads(drafting.comments(ref(jaarschijf.pk), **filters))
 
 
 def _presence(jaarschijf: Jaarschijf, user: Any, **filters: Any) -> dict[tuple[str, int], list]:
-    since = timezone.now() - dt.timedelta(seconds=PRESENCE_SECONDS)
-    rows = (
-        JaarschijfPresence.objects.filter(jaarschijf=jaarschijf, seen_at__gte=since, **filters)
-        .exclude(user_id=user.pk)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    present: dict[tuple[str, int], list] = defaultdict(list)
-    for row in rows:
-        present[(row.piece_type, row.piece_id)].append(
-            row.user.get_full_name() or row.user.username
-        )
-    return present
+    return drafting.presence(ref(jaarschijf.pk), user, **filters)
 
 
 def _decorate_contribution(
@@ -86,11 +48,7 @@ def _decorate_contribution(
 ) -> Contribution:
     contribution.jaarschijf = jaarschijf
     contribution.can_edit = editable is None or contribution.party_id in editable
-    contribution.threads = threads.get((PieceType.CONTRIBUTION, contribution.pk), [])
-    contribution.open_threads = sum(1 for t in contribution.threads if not t.resolved)
-    contribution.present = present.get((PieceType.CONTRIBUTION, contribution.pk), [])
-    contribution.piece_type = PieceType.CONTRIBUTION
-    return contribution
+    return drafting.decorate(contribution, PieceType.CONTRIBUTION, threads, present)
 
 
 def _contribution_label(contribution: Contribution, index: int, total: int) -> str:
@@ -114,11 +72,7 @@ def _label_contributions(group: list[Contribution]) -> None:
 def _decorate_text(piece: JaarschijfText, can_edit: bool, threads, present) -> JaarschijfText:
     piece.label = piece.get_key_display()
     piece.can_edit = can_edit
-    piece.threads = threads.get((PieceType.TEXT, piece.pk), [])
-    piece.open_threads = sum(1 for t in piece.threads if not t.resolved)
-    piece.present = present.get((PieceType.TEXT, piece.pk), [])
-    piece.piece_type = PieceType.TEXT
-    return piece
+    return drafting.decorate(piece, PieceType.TEXT, threads, present)
 
 
 @dataclass
@@ -220,7 +174,7 @@ def jaarschijf_page(
     filters = filters or PageFilter()
     framework = jaarschijf.cycle_year.framework
     editable = rules.editable_party_ids(user, jaarschijf)  # membership (cached) + parties
-    threads = _threads(_comments(jaarschijf))
+    threads = _threads(jaarschijf)
     present = _presence(jaarschijf, user)
     can_edit_texts = rules.can_edit_texts(user, jaarschijf)
     texts = [
@@ -291,7 +245,7 @@ def contribution_piece(jaarschijf: Jaarschijf, pk: int, user: Any) -> Contributi
         raise Http404("Bijdrage niet gevonden") from None
     editable = rules.editable_party_ids(user, jaarschijf)
     key = {"piece_type": PieceType.CONTRIBUTION, "piece_id": pk}
-    threads = _threads(_comments(jaarschijf, **key))
+    threads = _threads(jaarschijf, **key)
     present = _presence(jaarschijf, user, **key)
     group = list(
         Contribution.objects.filter(
@@ -312,7 +266,7 @@ def text_piece(jaarschijf: Jaarschijf, pk: int, user: Any) -> JaarschijfText:
     except JaarschijfText.DoesNotExist:
         raise Http404("Tekst niet gevonden") from None
     key = {"piece_type": PieceType.TEXT, "piece_id": pk}
-    threads = _threads(_comments(jaarschijf, **key))
+    threads = _threads(jaarschijf, **key)
     present = _presence(jaarschijf, user, **key)
     return _decorate_text(piece, rules.can_edit_texts(user, jaarschijf), threads, present)
 
@@ -325,23 +279,15 @@ def get_piece(jaarschijf: Jaarschijf, piece_type: str, pk: int, user: Any):
     raise Http404("Onbekend onderdeel")
 
 
-def piece_changes(piece_type: str, piece_id: int) -> list[JaarschijfChange]:
-    return list(
-        JaarschijfChange.objects.filter(piece_type=piece_type, piece_id=piece_id)
-        .select_related("actor")
-        .order_by("version")
-    )
+def piece_changes(piece_type: str, piece_id: int, jaarschijf: Jaarschijf) -> list[PieceChange]:
+    return drafting.piece_changes(ref(jaarschijf.pk), piece_type, piece_id)
 
 
-def jaarschijf_changes(jaarschijf: Jaarschijf) -> QuerySet[JaarschijfChange]:
-    return (
-        JaarschijfChange.objects.filter(jaarschijf=jaarschijf)
-        .select_related("actor")
-        .order_by("-at", "-id")
-    )
+def jaarschijf_changes(jaarschijf: Jaarschijf) -> QuerySet[PieceChange]:
+    return drafting.document_changes(ref(jaarschijf.pk))
 
 
-def piece_labels(jaarschijf: Jaarschijf, changes: list[JaarschijfChange]) -> dict:
+def piece_labels(jaarschijf: Jaarschijf, changes: list[PieceChange]) -> dict:
     """A readable label per piece of these changes, in two queries."""
     contribution_ids = {c.piece_id for c in changes if c.piece_type == PieceType.CONTRIBUTION}
     labels: dict[tuple[str, int], str] = {}

@@ -1,11 +1,14 @@
-"""Writes of the jaarschijf. Every service is atomic and records its change (JaarschijfChange)
-in the same transaction; access rules are checked here, whoever calls (the demo loader and the
-signing code pass a core.actors.SystemActor).
+"""Writes of the jaarschijf. Every service is atomic and records its change in the same
+transaction; access rules are checked here, whoever calls (the demo loader and the signing code
+pass a core.actors.SystemActor).
+
+The drafting machinery (history, versioned saves, restore, presence, visits, comments) is the
+portal's one, core.drafting; the jaarschijf plugs in with ``JaarschijfDrafted`` (at the end)
+and keeps here only what is its own: which pieces it has, who edits them, its state lock.
 
 No lost update: every piece (contribution, shared text) carries a version. A save names the
-version it was based on and is applied with ``UPDATE ... WHERE id = %s AND version = %s``; when
-someone else saved in between, no row matches and the save is refused with EditConflict, which
-carries both the editor's values and the current ones, so that nothing typed is ever lost.
+version it was based on (core.drafting.services.piece_save); a stale save is refused with
+EditConflict, which carries both the editor's values and the current ones.
 """
 
 from __future__ import annotations
@@ -17,9 +20,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,11 @@ from agreements.access import framework_party_ids, user_party
 from agreements.models import Agreement, Membership, Party, Target
 from core.actors import is_system, person
 from core.bounds import Quantity, check_bound
-from core.conflicts import EditConflict
+from core.conflicts import EditConflict  # noqa: F401 (the views catch services.EditConflict)
+from core.drafting import services as drafting
+from core.drafting.models import PieceChange, PieceComment
+from core.drafting.registry import DocumentRef, Drafted, register
+from core.drafting.services import PRESENCE_SECONDS, VISIT_GAP  # noqa: F401 (re-exported)
 from core.numbers import parse_dutch_decimal
 from cycle.jaarschijf import access as rules
 from cycle.models import (
@@ -36,19 +41,12 @@ from cycle.models import (
     Contribution,
     CycleYear,
     Jaarschijf,
-    JaarschijfChange,
-    JaarschijfComment,
-    JaarschijfPresence,
     JaarschijfText,
-    JaarschijfVisit,
     PieceType,
 )
 
 User = get_user_model()
-
-PRESENCE_SECONDS = 60
-# Page loads closer together than this are one visit (for "gewijzigd sinds mijn laatste bezoek").
-VISIT_GAP = dt.timedelta(minutes=30)
+DOCUMENT = "jaarschijf"
 CONTRIBUTION_FIELDS = ("text", "quantity", "unit", "planned_quarter", "target_id", "done")
 EDITABLE_STATES = {Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT}
 
@@ -77,6 +75,10 @@ def text_snapshot(piece: JaarschijfText) -> dict:
     return {"text": piece.text}
 
 
+def ref(jaarschijf_id: int) -> DocumentRef:
+    return DocumentRef(DOCUMENT, jaarschijf_id)
+
+
 def record_change(
     jaarschijf_id: int,
     piece_type: str,
@@ -86,17 +88,10 @@ def record_change(
     actor: Any,
     before: dict | None,
     after: dict,
-) -> JaarschijfChange:
+):
     """One entry of a piece's history (also written by bid_updates)."""
-    return JaarschijfChange.objects.create(
-        jaarschijf_id=jaarschijf_id,
-        piece_type=piece_type,
-        piece_id=piece_id,
-        version=version,
-        action=action,
-        actor=person(actor),
-        before=before,
-        after=after,
+    return drafting.record_change(
+        ref(jaarschijf_id), piece_type, piece_id, version, action, actor, before, after
     )
 
 
@@ -280,38 +275,35 @@ def jaarschijf_create(
     for order, contribution in enumerate(contributions):
         contribution.order = order
     contributions = Contribution.objects.bulk_create(contributions)
+    document = ref(jaarschijf.pk)
     changes = [
-        JaarschijfChange(
-            jaarschijf=jaarschijf,
-            piece_type=PieceType.TEXT,
-            piece_id=piece.pk,
-            version=1,
-            action="create",
-            actor=person(actor),
-            after=text_snapshot(piece),
+        drafting.change_row(
+            document, PieceType.TEXT, piece.pk, 1, "create", actor, None, text_snapshot(piece)
         )
         for piece in texts
     ] + [
-        JaarschijfChange(
-            jaarschijf=jaarschijf,
-            piece_type=PieceType.CONTRIBUTION,
-            piece_id=piece.pk,
-            version=1,
-            action="create",
-            actor=person(actor),
-            after=contribution_snapshot(piece),
+        drafting.change_row(
+            document,
+            PieceType.CONTRIBUTION,
+            piece.pk,
+            1,
+            "create",
+            actor,
+            None,
+            contribution_snapshot(piece),
         )
         for piece in contributions
     ]
     changes.append(
-        JaarschijfChange(
-            jaarschijf=jaarschijf,
-            piece_type=PieceType.JAARSCHIJF,
-            piece_id=jaarschijf.pk,
-            version=1,
-            action="create",
-            actor=person(actor),
-            after={
+        drafting.change_row(
+            document,
+            PieceType.JAARSCHIJF,
+            jaarschijf.pk,
+            1,
+            "create",
+            actor,
+            None,
+            {
                 "state": jaarschijf.state,
                 "signing_round": jaarschijf.signing_round,
                 "contributions": len(contributions),
@@ -319,7 +311,7 @@ def jaarschijf_create(
             },
         )
     )
-    JaarschijfChange.objects.bulk_create(changes)
+    PieceChange.objects.bulk_create(changes)
     return jaarschijf
 
 
@@ -404,23 +396,6 @@ def contribution_add(
     return contribution
 
 
-def _conflict(piece_type: str, piece_id: int, yours: dict, based_on: int) -> EditConflict:
-    if piece_type == PieceType.CONTRIBUTION:
-        current = Contribution.objects.get(pk=piece_id)
-        snapshot = contribution_snapshot(current)
-    else:
-        current = JaarschijfText.objects.get(pk=piece_id)
-        snapshot = text_snapshot(current)
-    return EditConflict(
-        piece_type=piece_type,
-        piece_id=piece_id,
-        yours=yours,
-        current=snapshot,
-        current_version=current.version,
-        based_on=based_on,
-    )
-
-
 @transaction.atomic
 def contribution_update(
     *,
@@ -438,30 +413,22 @@ def contribution_update(
     if not rules.can_edit_contribution(actor, contribution):
         raise PermissionDenied(_("U mag deze bijdrage niet wijzigen."))
     clean = _clean_contribution(data, contribution.agreement_id)
-    before = contribution_snapshot(contribution)
-    if contribution.version != expected_version:
-        raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
-    if clean == before:
-        return contribution
-    updated = Contribution.objects.filter(pk=contribution.pk, version=expected_version).update(
-        **_contribution_values(clean),
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-        updated_by=person(actor),
+    drafting.piece_save(
+        ref=ref(jaarschijf.pk),
+        piece=contribution,
+        piece_type=PieceType.CONTRIBUTION,
+        expected_version=expected_version,
+        after=clean,
+        values={
+            **_contribution_values(clean),
+            "updated_at": timezone.now(),
+            "updated_by": person(actor),
+        },
+        actor=actor,
+        snapshot=contribution_snapshot,
+        action=action,
     )
-    if updated != 1:
-        raise _conflict(PieceType.CONTRIBUTION, contribution.pk, clean, expected_version)
-    record_change(
-        jaarschijf.pk,
-        PieceType.CONTRIBUTION,
-        contribution.pk,
-        expected_version + 1,
-        action,
-        actor,
-        before,
-        clean,
-    )
-    contribution.refresh_from_db()
+    contribution.jaarschijf = jaarschijf
     return contribution
 
 
@@ -475,23 +442,17 @@ def jaarschijf_text_update(
     if not rules.can_edit_texts(actor, jaarschijf):
         raise PermissionDenied(_("Alleen de werkgroep wijzigt de gezamenlijke teksten."))
     clean = {"text": (text or "").replace("\r\n", "\n").strip()}
-    before = text_snapshot(piece)
-    if piece.version != expected_version:
-        raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
-    if clean == before:
-        return piece
-    updated = JaarschijfText.objects.filter(pk=piece.pk, version=expected_version).update(
-        text=clean["text"],
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-        updated_by=person(actor),
+    drafting.piece_save(
+        ref=ref(jaarschijf.pk),
+        piece=piece,
+        piece_type=PieceType.TEXT,
+        expected_version=expected_version,
+        after=clean,
+        values={"text": clean["text"], "updated_at": timezone.now(), "updated_by": person(actor)},
+        actor=actor,
+        snapshot=text_snapshot,
+        action=action,
     )
-    if updated != 1:
-        raise _conflict(PieceType.TEXT, piece.pk, clean, expected_version)
-    record_change(
-        jaarschijf.pk, PieceType.TEXT, piece.pk, expected_version + 1, action, actor, before, clean
-    )
-    piece.refresh_from_db()
     return piece
 
 
@@ -499,26 +460,21 @@ def piece_restore(
     *, actor: Any, piece_type: str, piece_id: int, version: int, expected_version: int
 ) -> Contribution | JaarschijfText:
     """Make an earlier version current again: a new change (action "restore"), never a rewind."""
-    change = JaarschijfChange.objects.filter(
-        piece_type=piece_type, piece_id=piece_id, version=version
-    ).first()
-    if change is None:
-        raise ValidationError(_("Deze versie bestaat niet."))
-    after = change.after
     if piece_type == PieceType.CONTRIBUTION:
-        return contribution_update(
-            actor=actor,
-            contribution_id=piece_id,
-            expected_version=expected_version,
-            data=ContributionInput(**{key: after.get(key) for key in CONTRIBUTION_FIELDS}),
-            action="restore",
+        jaarschijf_id = Contribution.objects.values_list("jaarschijf_id", flat=True).get(
+            pk=piece_id
         )
-    return jaarschijf_text_update(
+    else:
+        jaarschijf_id = JaarschijfText.objects.values_list("jaarschijf_id", flat=True).get(
+            pk=piece_id
+        )
+    return drafting.piece_restore(
+        document=JaarschijfDrafted.load(jaarschijf_id),
         actor=actor,
-        text_id=piece_id,
+        piece_type=piece_type,
+        piece_id=piece_id,
+        version=version,
         expected_version=expected_version,
-        text=after.get("text", ""),
-        action="restore",
     )
 
 
@@ -616,106 +572,31 @@ def jaarschijf_mark_signed(*, actor: Any, jaarschijf: Jaarschijf, signing_round:
     return _set_state(jaarschijf, actor, Jaarschijf.State.SIGNED, "signed")
 
 
-# --- presence ---------------------------------------------------------------------------------
+# --- presence, visits, comments (core.drafting, for this jaarschijf) ---------------------------
 
 
 def presence_beat(
     *, user: Any, jaarschijf: Jaarschijf, piece_type: str, piece_id: int
 ) -> list[str]:
-    """Record that the user has the piece open; return who else has it open (names).
-
-    Not a lock: a row older than PRESENCE_SECONDS no longer counts, so someone who left for
-    the holidays with the editor open blocks nobody.
-    """
-    now = timezone.now()
-    JaarschijfPresence.objects.update_or_create(
-        piece_type=piece_type,
-        piece_id=piece_id,
-        user=user,
-        defaults={"seen_at": now, "jaarschijf": jaarschijf},
+    """Record that the user has the piece open; return who else has it open (names)."""
+    return drafting.presence_beat(
+        user=user, ref=ref(jaarschijf.pk), piece_type=piece_type, piece_id=piece_id
     )
-    return presence_others(user=user, piece_type=piece_type, piece_id=piece_id, now=now)
 
 
-def presence_others(
-    *, user: Any, piece_type: str, piece_id: int, now: dt.datetime | None = None
-) -> list[str]:
-    since = (now or timezone.now()) - dt.timedelta(seconds=PRESENCE_SECONDS)
-    rows = (
-        JaarschijfPresence.objects.filter(
-            piece_type=piece_type, piece_id=piece_id, seen_at__gte=since
-        )
-        .exclude(user=user)
-        .select_related("user")
-        .order_by("user__username")
+def presence_leave(*, user: Any, jaarschijf: Jaarschijf, piece_type: str, piece_id: int) -> None:
+    drafting.presence_leave(
+        user=user, ref=ref(jaarschijf.pk), piece_type=piece_type, piece_id=piece_id
     )
-    return [row.user.get_full_name() or row.user.username for row in rows]
-
-
-def presence_leave(*, user: Any, piece_type: str, piece_id: int) -> None:
-    JaarschijfPresence.objects.filter(piece_type=piece_type, piece_id=piece_id, user=user).delete()
-
-
-# --- visits -----------------------------------------------------------------------------------
 
 
 def jaarschijf_visit_record(
     *, user: Any, jaarschijf: Jaarschijf, now: dt.datetime | None = None
 ) -> dt.datetime | None:
-    """Record that the user loads the jaarschijf page; return when their visit *before* this
-    one ended (None on the first visit).
-
-    Loads less than VISIT_GAP apart belong to one visit: reloading, or choosing a filter, keeps
-    the same "previous visit", so "gewijzigd sinds mijn laatste bezoek" does not empty itself.
-    The user's own bookkeeping, no change to the document: allowed in every state (also frozen).
-    """
-    now = now or timezone.now()
-    visit = JaarschijfVisit.objects.filter(jaarschijf=jaarschijf, user=user).first()
-    if visit is None:
-        JaarschijfVisit.objects.get_or_create(
-            jaarschijf=jaarschijf, user=user, defaults={"last_seen_at": now}
-        )
-        return None
-    previous = visit.previous_visit_at
-    if now - visit.last_seen_at > VISIT_GAP:
-        previous = visit.last_seen_at
-    JaarschijfVisit.objects.filter(pk=visit.pk).update(last_seen_at=now, previous_visit_at=previous)
-    return previous
+    """When the user's visit before this one ended (core.drafting.services.visit_record)."""
+    return drafting.visit_record(user=user, ref=ref(jaarschijf.pk), now=now)
 
 
-# --- comments ---------------------------------------------------------------------------------
-
-
-def piece_party(piece_type: str, piece_id: int) -> Party | None:
-    if piece_type == PieceType.CONTRIBUTION:
-        return Contribution.objects.select_related("party").get(pk=piece_id).party
-    return None
-
-
-def _notify_recipients(jaarschijf: Jaarschijf, piece_type: str, piece_id: int, author) -> list:
-    party = piece_party(piece_type, piece_id)
-    users = User.objects.filter(is_active=True, email__gt="")
-    if party is not None:
-        users = users.filter(membership__party=party)
-    else:
-        users = users.filter(
-            membership__role=Membership.Role.WORKING_GROUP,
-            membership__party__in=framework_party_ids(jaarschijf.cycle_year.framework),
-        )
-    if getattr(author, "pk", None):
-        users = users.exclude(pk=author.pk)
-    return sorted(set(users.values_list("email", flat=True)))
-
-
-def _piece_exists(jaarschijf: Jaarschijf, piece_type: str, piece_id: int) -> bool:
-    if piece_type == PieceType.CONTRIBUTION:
-        return Contribution.objects.filter(pk=piece_id, jaarschijf=jaarschijf).exists()
-    if piece_type == PieceType.TEXT:
-        return JaarschijfText.objects.filter(pk=piece_id, jaarschijf=jaarschijf).exists()
-    return piece_type == PieceType.JAARSCHIJF and piece_id == jaarschijf.pk
-
-
-@transaction.atomic
 def comment_add(
     *,
     actor: Any,
@@ -723,67 +604,85 @@ def comment_add(
     piece_type: str,
     piece_id: int,
     text: str,
-    parent: JaarschijfComment | None = None,
+    parent: PieceComment | None = None,
     notify: bool = True,
-) -> JaarschijfComment:
+) -> PieceComment:
     """A comment (or a reply) on a piece; the piece's party hears of it by e-mail after commit."""
-    if not rules.can_comment(actor, jaarschijf):
-        raise PermissionDenied(_("U kunt hier niet reageren."))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("Schrijf een reactie.")})
-    if not _piece_exists(jaarschijf, piece_type, piece_id):
-        raise ValidationError(_("Dit onderdeel bestaat niet in deze jaarschijf."))
-    if parent is not None:
-        if parent.jaarschijf_id != jaarschijf.pk or (parent.piece_type, parent.piece_id) != (
-            piece_type,
-            piece_id,
-        ):
-            raise ValidationError(_("Deze reactie hoort bij een ander onderdeel."))
-        parent = parent.parent or parent  # replies stay one level deep
-    comment = JaarschijfComment.objects.create(
-        jaarschijf=jaarschijf,
+    return drafting.comment_add(
+        actor=actor,
+        document=JaarschijfDrafted(jaarschijf),
         piece_type=piece_type,
         piece_id=piece_id,
-        parent=parent,
-        author=person(actor),
-        author_party=user_party(actor),
         text=text,
+        parent=parent,
+        notify=notify,
     )
-    # The comment row is its own record (author, party, time); it is never edited.
-    if notify:
-        recipients = _notify_recipients(jaarschijf, piece_type, piece_id, actor)
-        if recipients:
-            author = actor.get_full_name() or actor.username
-            subject = _("Nieuwe reactie op de jaarschijf %(year)s") % {"year": jaarschijf.plan_year}
-            body = _(
-                "%(author)s reageerde:\n\n%(text)s\n\nBekijk de jaarschijf in het portaal."
-            ) % {
-                "author": author,
-                "text": text,
-            }
-
-            def send() -> None:
-                # One message per recipient: addresses of other people are never disclosed.
-                for address in recipients:
-                    send_mail(subject, body, None, [address])
-
-            transaction.on_commit(send)
-    return comment
 
 
-@transaction.atomic
-def comment_set_resolved(*, actor: Any, comment: JaarschijfComment, resolved: bool) -> None:
-    comment = JaarschijfComment.objects.select_for_update().get(pk=comment.pk)
-    jaarschijf = Jaarschijf.objects.select_related("cycle_year__framework").get(
-        pk=comment.jaarschijf_id
-    )
-    if not rules.can_comment(actor, jaarschijf):
-        raise PermissionDenied(_("U kunt deze reactie niet afhandelen."))
-    if comment.parent_id is not None:
-        raise ValidationError(_("Alleen een hele discussie wordt afgehandeld."))
-    if comment.resolved == resolved:
-        return
-    comment.resolved = resolved
-    comment.resolved_by = person(actor) if resolved else None
-    comment.save(update_fields=["resolved", "resolved_by"])
+comment_set_resolved = drafting.comment_set_resolved
+
+
+@register
+class JaarschijfDrafted(Drafted):
+    """The jaarschijf in the drafting machinery: contributions and shared texts are its pieces;
+    everyone of a framework party comments; a comment goes to the piece's party (a
+    contribution's) or to the working group (a shared text)."""
+
+    key = DOCUMENT
+    model = Jaarschijf
+    document_piece = PieceType.JAARSCHIJF
+
+    @classmethod
+    def load(cls, pk: int) -> JaarschijfDrafted:
+        return cls(Jaarschijf.objects.select_related("cycle_year__framework").get(pk=pk))
+
+    def can_comment(self, user: Any) -> bool:
+        return rules.can_comment(user, self.obj)
+
+    def author_party(self, user: Any) -> Party | None:
+        return user_party(user)
+
+    def piece_exists(self, piece_type: str, piece_id: int) -> bool:
+        if piece_type == PieceType.CONTRIBUTION:
+            return Contribution.objects.filter(pk=piece_id, jaarschijf=self.obj).exists()
+        if piece_type == PieceType.TEXT:
+            return JaarschijfText.objects.filter(pk=piece_id, jaarschijf=self.obj).exists()
+        return piece_type == PieceType.JAARSCHIJF and piece_id == self.obj.pk
+
+    def restore(
+        self, *, actor: Any, piece_type: str, piece_id: int, values: dict, expected_version: int
+    ) -> Contribution | JaarschijfText:
+        if piece_type == PieceType.CONTRIBUTION:
+            return contribution_update(
+                actor=actor,
+                contribution_id=piece_id,
+                expected_version=expected_version,
+                data=ContributionInput(**{key: values.get(key) for key in CONTRIBUTION_FIELDS}),
+                action="restore",
+            )
+        return jaarschijf_text_update(
+            actor=actor,
+            text_id=piece_id,
+            expected_version=expected_version,
+            text=values.get("text", ""),
+            action="restore",
+        )
+
+    def comment_recipients(self, piece_type: str, piece_id: int):
+        party = None
+        if piece_type == PieceType.CONTRIBUTION:
+            party = Contribution.objects.select_related("party").get(pk=piece_id).party
+        if party is not None:
+            return User.objects.filter(membership__party=party)
+        return User.objects.filter(
+            membership__role=Membership.Role.WORKING_GROUP,
+            membership__party__in=framework_party_ids(self.obj.cycle_year.framework),
+        )
+
+    def comment_mail(self, *, author: str, text: str) -> tuple[str, str]:
+        subject = _("Nieuwe reactie op de jaarschijf %(year)s") % {"year": self.obj.plan_year}
+        body = _("%(author)s reageerde:\n\n%(text)s\n\nBekijk de jaarschijf in het portaal.") % {
+            "author": author,
+            "text": text,
+        }
+        return subject, body

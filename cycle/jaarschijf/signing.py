@@ -40,10 +40,11 @@ from agreements.signing.selectors import (
 )
 from agreements.signing.services import signing_withdraw
 from core.actors import SIGNING
+from core.drafting.models import PieceComment
 from cycle.jaarschijf import selectors
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.bid_updates import pending_corporations
-from cycle.models import Contribution, Jaarschijf, JaarschijfComment, JaarschijfText, Milestone
+from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
 from cycle.selectors import step_deadline
 from cycle.services import milestone_set_done
 
@@ -248,8 +249,8 @@ def put_up_warnings(jaarschijf: Jaarschijf) -> list[str]:
                 )
             }
         )
-    open_comments = JaarschijfComment.objects.filter(
-        jaarschijf=jaarschijf, parent=None, resolved=False
+    open_comments = PieceComment.objects.filter(
+        **js.ref(jaarschijf.pk).filter(), parent=None, resolved=False
     ).count()
     if open_comments:
         warnings.append(

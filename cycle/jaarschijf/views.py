@@ -20,6 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from agreements.models import Agreement
 from agreements.signing.snapshot import current_request, current_snapshot, snapshot_pdf
 from core.diffing import diff_html
+from core.drafting import selectors as drafting
+from core.drafting.models import PieceComment
+from core.drafting.registry import DraftingUrls
 from core.pdf import render_pdf
 from core.responses import PDF_TYPE, XLSX_TYPE, file_response
 from cycle import access
@@ -29,10 +32,25 @@ from cycle.jaarschijf import selectors, services
 from cycle.jaarschijf import signing as jaarschijf_signing
 from cycle.jaarschijf.filters import ALL, TEXTS, UNLINKED, PageFilter
 from cycle.jaarschijf.forms import CommentForm, ContributionAddForm, ContributionForm, TextPieceForm
-from cycle.models import Jaarschijf, JaarschijfComment, PieceType
+from cycle.models import Jaarschijf, PieceType
 
 DETAIL = "cycle/jaarschijf/detail.html"
 EDIT = "cycle/jaarschijf/edit.html"
+
+
+def _urls(jaarschijf: Jaarschijf) -> DraftingUrls:
+    """The URLs of the shared drafting templates (templates/core/drafting/)."""
+    return DraftingUrls(
+        key=jaarschijf.pk,
+        comment="cycle:jaarschijf-comment",
+        resolve="cycle:jaarschijf-resolve",
+        presence="cycle:jaarschijf-presence",
+        piece="cycle:jaarschijf-piece",
+        piece_edit="cycle:jaarschijf-piece-edit",
+        piece_history="cycle:jaarschijf-piece-history",
+        document="cycle:jaarschijf-detail",
+        document_change_template="cycle/jaarschijf/_state_change.html",
+    )
 
 
 def _piece_type(kind: str) -> str:
@@ -117,6 +135,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_comment": page.can_comment,
         "filters": filters,
         "previous_visit": previous_visit,
+        "drafting": _urls(jaarschijf),
     }
     return render(request, DETAIL, context)
 
@@ -126,6 +145,7 @@ def _piece_context(request: HttpRequest, jaarschijf: Jaarschijf, piece) -> dict:
         "piece": piece,
         "jaarschijf": jaarschijf,
         "can_comment": rules.can_comment(request.user, jaarschijf),
+        "drafting": _urls(jaarschijf),
     }
 
 
@@ -138,7 +158,9 @@ def piece(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpRespon
     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
     if not request.htmx:
         return redirect(_piece_url(jaarschijf, piece_type, piece_id, piece=item))
-    services.presence_leave(user=request.user, piece_type=piece_type, piece_id=piece_id)
+    services.presence_leave(
+        user=request.user, jaarschijf=jaarschijf, piece_type=piece_type, piece_id=piece_id
+    )
     return render(request, f"{DETAIL}#{piece_type}", _piece_context(request, jaarschijf, item))
 
 
@@ -223,7 +245,12 @@ def piece_edit(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpR
             except PermissionDenied:
                 raise Http404("Onderdeel niet gevonden") from None
             else:
-                services.presence_leave(user=request.user, piece_type=piece_type, piece_id=item.pk)
+                services.presence_leave(
+                    user=request.user,
+                    jaarschijf=jaarschijf,
+                    piece_type=piece_type,
+                    piece_id=item.pk,
+                )
                 if request.htmx:
                     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
                     context = _piece_context(request, jaarschijf, item)
@@ -275,6 +302,7 @@ def presence(request: HttpRequest, pk: int, kind: str, piece_id: int) -> HttpRes
         "piece_type": piece_type,
         "jaarschijf": jaarschijf,
         "present": present,
+        "drafting": _urls(jaarschijf),
     }
     return render(request, f"{EDIT}#aanwezig", context)
 
@@ -335,8 +363,8 @@ def comment_add(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Http
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
-            parent = JaarschijfComment.objects.filter(
-                pk=form.cleaned_data["parent"], jaarschijf=jaarschijf
+            parent = PieceComment.objects.filter(
+                pk=form.cleaned_data["parent"], **services.ref(jaarschijf.pk).filter()
             ).first()
         try:
             services.comment_add(
@@ -369,12 +397,14 @@ def comment_add(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Http
 @require_POST
 def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        comment = JaarschijfComment.objects.get(
-            pk=pk, jaarschijf__in=rules.visible_jaarschijven(request.user).values("pk")
+        comment = PieceComment.objects.get(
+            pk=pk,
+            document_type=services.DOCUMENT,
+            document_id__in=rules.visible_jaarschijven(request.user).values("pk"),
         )
-    except JaarschijfComment.DoesNotExist:
+    except PieceComment.DoesNotExist:
         raise Http404("Reactie niet gevonden") from None
-    jaarschijf = rules.get_jaarschijf_for_user(request.user, comment.jaarschijf_id)
+    jaarschijf = rules.get_jaarschijf_for_user(request.user, comment.document_id)
     resolved = request.POST.get("resolved") == "1"
     try:
         services.comment_set_resolved(actor=request.user, comment=comment, resolved=resolved)
@@ -395,13 +425,6 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- history ----------------------------------------------------------------------------------
-
-
-def _version_param(request: HttpRequest, name: str, default: int) -> int:
-    try:
-        return int(request.GET.get(name, default))
-    except ValueError:
-        return default
 
 
 @login_required
@@ -436,14 +459,8 @@ def piece_history(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Ht
         else:
             messages.success(request, _("De eerdere versie is teruggezet als nieuwe versie."))
         return redirect("cycle:jaarschijf-piece-history", pk=pk, kind=kind, piece_id=piece_id)
-    changes = selectors.piece_changes(piece_type, item.pk)
-    versions = {change.version: change for change in changes}
-    latest = max(versions) if versions else 1
-    new = _version_param(request, "tot", latest)
-    old = _version_param(request, "van", max(1, new - 1))
-    if old not in versions or new not in versions:
-        raise Http404("Versie niet gevonden")
-    old_after, new_after = versions[old].after, versions[new].after
+    changes = selectors.piece_changes(piece_type, item.pk, jaarschijf)
+    old, new, old_after, new_after = drafting.piece_comparison(changes, request.GET)
     fields = []
     if piece_type == PieceType.CONTRIBUTION:
         fields = selectors.contribution_history_fields(old_after, new_after)
@@ -458,6 +475,7 @@ def piece_history(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Ht
         "fields": fields,
         "can_restore": can_edit and not jaarschijf.is_frozen,
         "labels": selectors.piece_labels(jaarschijf, changes[:1]),
+        "drafting": _urls(jaarschijf),
     }
     return render(request, "cycle/jaarschijf/piece_history.html", context)
 
@@ -470,12 +488,13 @@ def history(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginator.get_page(request.GET.get("pagina"))
     changes = list(page.object_list)
     labels = selectors.piece_labels(jaarschijf, changes)
-    for change in changes:
-        change.label = labels.get((change.piece_type, change.piece_id), "")
-        if change.piece_type != PieceType.JAARSCHIJF:
-            before = (change.before or {}).get("text", "")
-            change.diff = diff_html(before, change.after.get("text", ""))
-    context = {"jaarschijf": jaarschijf, "changes": changes, "page_obj": page}
+    context = {
+        "jaarschijf": jaarschijf,
+        "changes": drafting.with_diffs(changes, labels, PieceType.JAARSCHIJF),
+        "page_obj": page,
+        "drafting": _urls(jaarschijf),
+        "document_piece": PieceType.JAARSCHIJF,
+    }
     return render(request, "cycle/jaarschijf/history.html", context)
 
 

@@ -22,11 +22,7 @@ from cycle.models.evaluation import (
 from cycle.models.jaarschijf import (
     Contribution,
     Jaarschijf,
-    JaarschijfChange,
-    JaarschijfComment,
-    JaarschijfPresence,
     JaarschijfText,
-    JaarschijfVisit,
     PieceType,
 )
 from cycle.models.preferences import (
@@ -55,11 +51,7 @@ __all__ = [
     "EvaluationComment",
     "Figure",
     "Jaarschijf",
-    "JaarschijfChange",
-    "JaarschijfComment",
-    "JaarschijfPresence",
     "JaarschijfText",
-    "JaarschijfVisit",
     "Milestone",
     "PieceType",
     "ReminderSent",

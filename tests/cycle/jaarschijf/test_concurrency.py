@@ -8,8 +8,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from core.drafting.models import PieceChange
 from cycle.jaarschijf import services as js
-from cycle.models import Contribution, JaarschijfChange, PieceType
+from cycle.models import Contribution, PieceType
 
 from .conftest import contribution_of
 
@@ -58,5 +59,5 @@ def test_two_concurrent_saves_of_one_piece_one_wins_the_other_is_told(world, jaa
     assert conflict.current_version == piece.version + 1
     stored = Contribution.objects.get(pk=piece.pk)
     assert stored.text == won[0] and stored.version == piece.version + 1
-    history = JaarschijfChange.objects.filter(piece_type=PieceType.CONTRIBUTION, piece_id=piece.pk)
+    history = PieceChange.objects.filter(piece_type=PieceType.CONTRIBUTION, piece_id=piece.pk)
     assert history.count() == 2  # create + the one accepted save

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.drafting.models import PieceComment
 from cycle.jaarschijf import services as js
-from cycle.models import Contribution, JaarschijfComment, PieceType
+from cycle.models import Contribution, PieceType
 
 from .conftest import contribution_of
 
@@ -77,7 +78,7 @@ def test_resolve_without_javascript_returns_to_the_open_thread(world, jaarschijf
     assert response.status_code == 302
     assert response["Location"].endswith(f"#reacties-bijdrage-{piece.pk}")
     assert "reacties=bijdrage-" in response["Location"]
-    assert JaarschijfComment.objects.get(pk=thread.pk).resolved
+    assert PieceComment.objects.get(pk=thread.pk).resolved
 
 
 # --- item 7: a way through the page -------------------------------------------------------------
@@ -122,15 +123,15 @@ def test_only_with_open_comments(world, jaarschijf):
 
 
 def test_changed_since_compares_with_the_visit_before_this_one(world, jaarschijf):
-    from cycle.models import JaarschijfVisit
+    from core.drafting.models import DocumentVisit
 
     client = _client(world, "werkgroep")
     user = world.users["werkgroep"]
     client.get(_page_url(jaarschijf))  # first visit
-    visit = JaarschijfVisit.objects.get(user=user, jaarschijf=jaarschijf)
+    visit = DocumentVisit.objects.get(user=user, **js.ref(jaarschijf.pk).filter())
     # that visit was yesterday; since then HEEMwonen changed one piece
     yesterday = timezone.now() - dt.timedelta(days=1)
-    JaarschijfVisit.objects.filter(pk=visit.pk).update(last_seen_at=yesterday)
+    DocumentVisit.objects.filter(pk=visit.pk).update(last_seen_at=yesterday)
     Contribution.objects.filter(jaarschijf=jaarschijf).update(updated_at=yesterday)
     changed = contribution_of(jaarschijf, "heemwonen")
     js.contribution_update(

@@ -9,10 +9,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from core.actors import DEMO_LOADER
+from core.drafting.models import PieceChange, PieceComment
 from cycle.jaarschijf import bid_updates
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.signing import jaarschijf_signing_reopen
-from cycle.models import Jaarschijf, JaarschijfChange, JaarschijfComment, PieceType
+from cycle.models import Jaarschijf, PieceType
 
 from .conftest import contribution_of, text_of
 from .test_bid_updates import _change, revise
@@ -24,7 +25,7 @@ def _frozen(jaarschijf) -> Jaarschijf:
     return jaarschijf
 
 
-def _comment(world, jaarschijf) -> JaarschijfComment:
+def _comment(world, jaarschijf) -> PieceComment:
     return js.comment_add(
         actor=world.users["heemwonen"],
         jaarschijf=jaarschijf,
@@ -152,8 +153,8 @@ def _snapshot(jaarschijf: Jaarschijf) -> tuple:
         Jaarschijf.objects.count(),
         sorted(jaarschijf.contributions.values_list("id", "text", "version")),
         sorted(jaarschijf.texts.values_list("id", "text", "version")),
-        sorted(JaarschijfComment.objects.values_list("id", "resolved")),
-        JaarschijfChange.objects.count(),
+        sorted(PieceComment.objects.values_list("id", "resolved")),
+        PieceChange.objects.count(),
     )
 
 

@@ -7,16 +7,10 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.actors import DEMO_LOADER
+from core.drafting.models import PieceChange
 from cycle import services as cycle_services
 from cycle.jaarschijf import services as js
-from cycle.models import (
-    Contribution,
-    Figure,
-    Jaarschijf,
-    JaarschijfChange,
-    JaarschijfText,
-    PieceType,
-)
+from cycle.models import Contribution, Figure, Jaarschijf, JaarschijfText, PieceType
 
 from .conftest import contribution_of, text_of
 
@@ -48,7 +42,7 @@ def test_create_gives_each_responsible_party_without_a_bid_line_an_empty_contrib
 
 def test_create_records_version_one_of_every_piece(jaarschijf):
     pieces = jaarschijf.contributions.count() + jaarschijf.texts.count() + 1
-    assert JaarschijfChange.objects.filter(jaarschijf=jaarschijf, version=1).count() == pieces
+    assert PieceChange.objects.filter(**js.ref(jaarschijf.pk).filter(), version=1).count() == pieces
 
 
 def test_create_twice_returns_the_same_jaarschijf(world, jaarschijf):
@@ -104,7 +98,7 @@ def test_a_save_raises_the_version_and_records_before_and_after(world, jaarschij
     piece = contribution_of(jaarschijf, "gemeente-kerkrade")
     saved = _save(world.users["werkgroep"], piece, "Nieuwe tekst")
     assert saved.version == 2
-    change = JaarschijfChange.objects.get(
+    change = PieceChange.objects.get(
         piece_type=PieceType.CONTRIBUTION, piece_id=piece.pk, version=2
     )
     assert change.before["text"] == ""
@@ -171,7 +165,7 @@ def test_text_update_and_restore_make_new_versions(world, jaarschijf):
     assert restored.version == 3
     assert restored.text == original
     assert (
-        JaarschijfChange.objects.get(piece_id=piece.pk, piece_type="tekst", version=3).action
+        PieceChange.objects.get(piece_id=piece.pk, piece_type="tekst", version=3).action
         == "restore"
     )
 
@@ -248,7 +242,7 @@ def test_reopen_returns_to_concept_raises_the_signing_round_and_is_recorded(worl
     )
     assert reopened.state == Jaarschijf.State.CONCEPT
     assert reopened.signing_round == 2
-    change = JaarschijfChange.objects.filter(piece_type="jaarschijf", action="reopen").get()
+    change = PieceChange.objects.filter(piece_type="jaarschijf", action="reopen").get()
     assert change.after["voided_round"] == 1
     assert change.after["reason"] == "Fout"
     with pytest.raises(ValidationError):
@@ -289,13 +283,13 @@ def test_presence_shows_others_and_expires(world, jaarschijf):
 
     from django.utils import timezone
 
-    from cycle.models import JaarschijfPresence
+    from core.drafting.models import PiecePresence
 
     piece = contribution_of(jaarschijf, "heemwonen")
     key = {"jaarschijf": jaarschijf, "piece_type": PieceType.CONTRIBUTION, "piece_id": piece.pk}
     assert js.presence_beat(user=world.users["werkgroep"], **key) == []
     assert js.presence_beat(user=world.users["heemwonen"], **key) == ["werkgroep"]
-    JaarschijfPresence.objects.filter(user=world.users["werkgroep"]).update(
+    PiecePresence.objects.filter(user=world.users["werkgroep"]).update(
         seen_at=timezone.now() - dt.timedelta(seconds=js.PRESENCE_SECONDS + 1)
     )
     assert js.presence_beat(user=world.users["heemwonen"], **key) == []

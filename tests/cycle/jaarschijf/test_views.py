@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from agreements.models import SigningRequest
 from agreements.signing.services import signing_put_up
+from core.drafting.models import PieceComment
 from cycle.jaarschijf.signing import JaarschijfSignable
-from cycle.models import Contribution, JaarschijfComment
+from cycle.models import Contribution
 from tests.spreadsheet_checks import DANGEROUS_TEXTS, assert_literal_text
 
 from .conftest import contribution_of, text_of
@@ -137,7 +138,7 @@ def test_comment_and_reply_with_and_without_htmx(world, jaarschijf):
     url = reverse("cycle:jaarschijf-comment", args=[jaarschijf.pk, "bijdrage", piece.pk])
     response = _client(world, "huurders").post(url, {"text": "Te weinig"})
     assert response.status_code == 302
-    root = JaarschijfComment.objects.get()
+    root = PieceComment.objects.get()
     response = _client(world, "heemwonen").post(
         url, {"text": "Meer kan niet", "parent": root.pk}, HTTP_HX_REQUEST="true"
     )
