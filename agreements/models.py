@@ -125,6 +125,9 @@ class Framework(FrozenModel):
     agreed_on = models.DateField(_("overeenstemming bereikt op"), null=True, blank=True)
     agreed_place = models.CharField(_("plaats"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
+    # The draft's version of this piece while the framework is a concept (core.drafting: a stale
+    # save is refused). Not the framework's content version ``Framework.version``.
+    draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
 
     class SigningState(models.TextChoices):
         OPEN = SIGNING_STATE_OPEN, _("Niet ter ondertekening")
@@ -194,6 +197,9 @@ class Theme(FrozenModel):
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("korte naam (URL)"), max_length=80)
     introduction = models.TextField(_("inleiding"), blank=True)
+    # The draft's version of this piece while the framework is a concept (core.drafting: a stale
+    # save is refused). Not the framework's content version ``Framework.version``.
+    draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"
@@ -231,6 +237,9 @@ class Agreement(FrozenModel):
     responsible_parties = models.ManyToManyField(
         Party, verbose_name=_("verantwoordelijke partijen"), related_name="agreements", blank=True
     )
+    # The draft's version of this piece while the framework is a concept (core.drafting: a stale
+    # save is refused). Not the framework's content version ``Framework.version``.
+    draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"
@@ -404,6 +413,9 @@ class Target(FrozenModel):
             "indicator telt de realisatie van de bijdragen."
         ),
     )
+    # The draft's version of this piece while the framework is a concept (core.drafting: a stale
+    # save is refused). Not the framework's content version ``Framework.version``.
+    draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"

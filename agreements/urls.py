@@ -2,6 +2,7 @@ from django.urls import path
 
 from agreements import views
 from agreements.addenda import views as addenda_views
+from agreements.drafting.urls import urlpatterns as drafting_urlpatterns
 from agreements.signing.urls import urlpatterns as signing_urlpatterns
 
 app_name = "agreements"
@@ -9,6 +10,7 @@ app_name = "agreements"
 # The signing patterns come first: "ondertekening/" would otherwise be read as a framework slug.
 urlpatterns = [
     *signing_urlpatterns,
+    *drafting_urlpatterns,
     path("", views.framework_list, name="framework-list"),
     path("<slug:slug>/", views.framework_detail, name="framework-detail"),
     path("<slug:slug>/doelen/", views.target_list, name="target-list"),

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
+from agreements.drafting import services as drafting
 from agreements.forms import TargetFilterForm
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.snapshot import current_snapshot, snapshot_pdf
@@ -24,7 +25,14 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_user(request.user, slug)
     # Up for signing or signed: the document part as put up, never live data.
     snapshot = current_snapshot(FrameworkSignable(framework))
-    context = {"framework": framework, "snapshot": snapshot}
+    context = {
+        "framework": framework,
+        "snapshot": snapshot,
+        # The concept is drafted by the working group and read (with comments) by every party.
+        "can_draft": drafting.can_edit(request.user, framework),
+        "can_read_draft": drafting.is_draft(framework)
+        and drafting.can_comment(request.user, framework),
+    }
     if snapshot is None or not snapshot.shown:
         context.update(FrameworkSignable(framework).pdf_context())
     return render(request, "agreements/framework_detail.html", context)

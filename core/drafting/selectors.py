@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -67,11 +68,26 @@ def decorate(piece: Any, piece_type: str, threads_by_piece: dict, present: dict)
 
 
 def piece_changes(ref: DocumentRef, piece_type: str, piece_id: int) -> list[PieceChange]:
-    return list(
+    """A piece's history, oldest first. A piece that existed before its document was drafted
+    here has no row of its first version: it is shown from its first change's ``before``
+    (an unsaved row, action "create", by nobody known)."""
+    changes = list(
         PieceChange.objects.filter(document_type=ref.type, piece_type=piece_type, piece_id=piece_id)
         .select_related("actor")
         .order_by("version")
     )
+    if changes and changes[0].version > 1 and changes[0].before is not None:
+        first = changes[0]
+        original = PieceChange(
+            **ref.filter(),
+            piece_type=piece_type,
+            piece_id=piece_id,
+            version=first.version - 1,
+            action="create",
+            after=first.before,
+        )
+        changes.insert(0, original)
+    return changes
 
 
 def document_changes(ref: DocumentRef) -> QuerySet[PieceChange]:
@@ -97,11 +113,21 @@ def piece_comparison(changes: list[PieceChange], params: Any) -> tuple[int, int,
     return old, new, versions[old].after, versions[new].after
 
 
-def with_diffs(changes: list[PieceChange], labels: dict, document_piece: str) -> list[PieceChange]:
-    """The document history's entries, each with its piece's label and its text's word diff."""
+def snapshot_text(snapshot: dict | None) -> str:
+    """The text of a piece's snapshot that its word diff compares: its "text"."""
+    return (snapshot or {}).get("text", "")
+
+
+def with_diffs(
+    changes: list[PieceChange],
+    labels: dict,
+    document_piece: str,
+    text_of: Callable[[dict | None], str] = snapshot_text,
+) -> list[PieceChange]:
+    """The document history's entries, each with its piece's label and its text's word diff
+    (``text_of`` says which text of a snapshot is compared)."""
     for change in changes:
         change.label = labels.get((change.piece_type, change.piece_id), "")
         if change.piece_type != document_piece:
-            before = (change.before or {}).get("text", "")
-            change.diff = diff_html(before, (change.after or {}).get("text", ""))
+            change.diff = diff_html(text_of(change.before), text_of(change.after))
     return changes

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -75,7 +76,12 @@ def record_change(
 
 
 def conflict(
-    piece: models.Model, piece_type: str, yours: dict, based_on: int, snapshot: Snapshot
+    piece: models.Model,
+    piece_type: str,
+    yours: dict,
+    based_on: int,
+    snapshot: Snapshot,
+    version_field: str = "version",
 ) -> EditConflict:
     """The refusal of a stale save: what the editor sent beside what is stored now."""
     current = type(piece)._default_manager.get(pk=piece.pk)
@@ -84,7 +90,7 @@ def conflict(
         piece_id=piece.pk,
         yours=yours,
         current=snapshot(current),
-        current_version=current.version,
+        current_version=getattr(current, version_field),
         based_on=based_on,
     )
 
@@ -100,35 +106,43 @@ def piece_save(
     actor: Any,
     snapshot: Snapshot,
     action: str = "update",
+    version_field: str = "version",
 ) -> bool:
     """Save a piece's new content (``values``: the columns; ``after``: its snapshot) based on
     ``expected_version`` and record the change. EditConflict when the base is stale (nothing is
-    written); False when nothing changed. ``piece`` is refreshed from the database."""
+    written); False when nothing changed. ``piece`` is refreshed from the database.
+    ``version_field`` names the piece's draft version column."""
     before = snapshot(piece)
-    if piece.version != expected_version:
-        raise conflict(piece, piece_type, after, expected_version, snapshot)
+    stale = (piece, piece_type, after, expected_version, snapshot, version_field)
+    if getattr(piece, version_field) != expected_version:
+        raise conflict(*stale)
     if after == before:
         return False
     updated = (
         type(piece)
-        ._default_manager.filter(pk=piece.pk, version=expected_version)
-        .update(**values, version=F("version") + 1)
+        ._default_manager.filter(pk=piece.pk, **{version_field: expected_version})
+        .update(**values, **{version_field: F(version_field) + 1})
     )
     if updated != 1:
-        raise conflict(piece, piece_type, after, expected_version, snapshot)
+        raise conflict(*stale)
     record_change(ref, piece_type, piece.pk, expected_version + 1, action, actor, before, after)
     piece.refresh_from_db()
     return True
 
 
 def version_content(ref: DocumentRef, piece_type: str, piece_id: int, version: int) -> dict:
-    """What the piece said at ``version`` (ValidationError when there is no such version)."""
-    change = PieceChange.objects.filter(
-        **ref.filter(), piece_type=piece_type, piece_id=piece_id, version=version
-    ).first()
-    if change is None:
+    """What the piece said at ``version`` (ValidationError when there is no such version).
+
+    A piece that existed before its document was drafted here (transcribed, imported, copied)
+    has no row of its own first version: the ``before`` of its first change holds it."""
+    rows = PieceChange.objects.filter(**ref.filter(), piece_type=piece_type, piece_id=piece_id)
+    change = rows.filter(version=version).first()
+    if change is not None:
+        return change.after
+    following = rows.filter(version=version + 1).first()
+    if following is None or following.before is None:
         raise ValidationError(_("Deze versie bestaat niet."))
-    return change.after
+    return following.before
 
 
 def piece_restore(
@@ -301,3 +315,10 @@ def comment_set_resolved(*, actor: Any, comment: PieceComment, resolved: bool) -
     comment.resolved = resolved
     comment.resolved_by = person(actor) if resolved else None
     comment.save(update_fields=["resolved", "resolved_by"])
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A number as a snapshot keeps it (JSON text): "4100", "2.5"; None stays None."""
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)

@@ -54,10 +54,7 @@ EDITABLE_STATES = {Jaarschijf.State.CONCEPT, Jaarschijf.State.FINAL_DRAFT}
 # --- snapshots --------------------------------------------------------------------------------
 
 
-def _quantity_str(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+_quantity_str = drafting.decimal_text
 
 
 def contribution_snapshot(contribution: Contribution) -> dict:
