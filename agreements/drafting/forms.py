@@ -115,6 +115,9 @@ def piece_form(
     form = form_class(data, prefix=prefix, initial=initial, **extra)
     if adding:
         del form.fields["version"]
+        if "number" in form.fields:
+            form.fields["number"].required = False  # the next free number
+            form.fields["number"].help_text = _("Leeg: het volgende vrije nummer.")
     return form
 
 

@@ -24,7 +24,7 @@ from core.conflicts import EditConflict
 from core.diffing import diff_html
 from core.drafting import selectors as drafting
 from core.drafting import services as drafting_services
-from core.drafting.forms import CommentForm
+from core.drafting import views as drafting_views
 from core.drafting.models import PieceComment
 from core.drafting.registry import DraftingUrls
 from core.forms import add_service_errors
@@ -39,10 +39,7 @@ def _urls(framework: Framework) -> DraftingUrls:
         comment="agreements:concept-comment",
         resolve="agreements:concept-resolve",
         presence="agreements:concept-presence",
-        piece="agreements:concept-piece",
-        piece_edit="agreements:concept-piece-edit",
         piece_history="agreements:concept-piece-history",
-        document="agreements:concept",
         document_change_template="agreements/drafting/_state_change.html",
     )
 
@@ -269,34 +266,10 @@ def piece_remove(request: HttpRequest, slug: str, kind: str, piece_id: int) -> H
 def comment_add(request: HttpRequest, slug: str, kind: str, piece_id: int) -> HttpResponse:
     framework = _framework(request, slug)
     item = selectors.concept_piece(framework, _kind(kind), piece_id, request.user)
-    form = CommentForm(request.POST)
-    error_text = ""
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent"]:
-            parent = PieceComment.objects.filter(
-                pk=form.cleaned_data["parent"], **services.ref(framework.pk).filter()
-            ).first()
-        try:
-            drafting_services.comment_add(
-                actor=request.user,
-                document=services.FrameworkDrafted(framework),
-                piece_type=kind,
-                piece_id=item.pk,
-                text=form.cleaned_data["text"],
-                parent=parent,
-            )
-        except ValidationError as error:
-            error_text = " ".join(error.messages)
-        except PermissionDenied:
-            raise Http404(NOT_FOUND) from None
-    else:
-        error_text = _("Schrijf eerst een reactie.")
+    error_text = drafting_views.comment_posted(
+        request, document=services.FrameworkDrafted(framework), piece_type=kind, piece_id=item.pk
+    )
     if not request.htmx:
-        if error_text:
-            messages.error(request, error_text)
-        else:
-            messages.success(request, _("Uw reactie is geplaatst."))
         return redirect(_page_url(framework, kind, item, comments=True))
     item = selectors.concept_piece(framework, kind, piece_id, request.user)
     context = _context(request, framework, piece=item, comments_open=True, comment_error=error_text)
@@ -313,19 +286,9 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if framework is None:
         raise Http404("Reactie niet gevonden")
     framework = _framework(request, framework.slug)
-    resolved = request.POST.get("resolved") == "1"
-    try:
-        drafting_services.comment_set_resolved(
-            actor=request.user, comment=comment, resolved=resolved
-        )
-    except (PermissionDenied, ValidationError):
-        raise Http404("Reactie niet gevonden") from None
+    drafting_views.resolve_posted(request, comment)
     item = selectors.concept_piece(framework, comment.piece_type, comment.piece_id, request.user)
     if not request.htmx:
-        messages.success(
-            request,
-            _("De reactie is afgehandeld.") if resolved else _("De reactie is heropend."),
-        )
         return redirect(_page_url(framework, comment.piece_type, item, comments=True))
     context = _context(request, framework, piece=item, comments_open=True)
     return render(request, f"{PAGE}#reacties", context)
@@ -342,29 +305,12 @@ def piece_history(request: HttpRequest, slug: str, kind: str, piece_id: int) -> 
     if request.method == "POST":
         if not can_edit:
             raise Http404(NOT_FOUND)
-        try:
-            drafting_services.piece_restore(
-                document=services.FrameworkDrafted(framework),
-                actor=request.user,
-                piece_type=kind,
-                piece_id=item.pk,
-                version=int(request.POST.get("version", 0)),
-                expected_version=int(request.POST.get("expected_version", 0)),
-            )
-        except EditConflict:
-            messages.error(
-                request,
-                _(
-                    "Iemand anders heeft dit onderdeel intussen gewijzigd; "
-                    "bekijk de geschiedenis opnieuw."
-                ),
-            )
-        except (ValidationError, ValueError):
-            messages.error(request, _("Deze versie kan niet worden teruggezet."))
-        except PermissionDenied:
-            raise Http404(NOT_FOUND) from None
-        else:
-            messages.success(request, _("De eerdere versie is teruggezet als nieuwe versie."))
+        drafting_views.restore_posted(
+            request,
+            document=services.FrameworkDrafted(framework),
+            piece_type=kind,
+            piece_id=item.pk,
+        )
         return redirect("agreements:concept-piece-history", slug=slug, kind=kind, piece_id=piece_id)
     changes = drafting.piece_changes(services.ref(framework.pk), kind, item.pk)
     old, new, old_after, new_after = drafting.piece_comparison(changes, request.GET)

@@ -38,10 +38,7 @@ class DraftingUrls:
     comment: str
     resolve: str
     presence: str
-    piece: str
-    piece_edit: str
     piece_history: str
-    document: str = ""
     # The template that describes a change of the document itself (its state) in the history.
     document_change_template: str = ""
 

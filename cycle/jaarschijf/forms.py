@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.drafting.forms import CommentForm, PieceForm  # noqa: F401 (CommentForm: the views)
+from core.drafting.forms import PieceForm
 from cycle.jaarschijf.services import ContributionInput
 from cycle.models import Contribution
 

@@ -21,6 +21,7 @@ from agreements.models import Agreement
 from agreements.signing.snapshot import current_request, current_snapshot, snapshot_pdf
 from core.diffing import diff_html
 from core.drafting import selectors as drafting
+from core.drafting import views as drafting_views
 from core.drafting.models import PieceComment
 from core.drafting.registry import DraftingUrls
 from core.pdf import render_pdf
@@ -31,7 +32,7 @@ from cycle.jaarschijf import bid_updates as updates
 from cycle.jaarschijf import selectors, services
 from cycle.jaarschijf import signing as jaarschijf_signing
 from cycle.jaarschijf.filters import ALL, TEXTS, UNLINKED, PageFilter
-from cycle.jaarschijf.forms import CommentForm, ContributionAddForm, ContributionForm, TextPieceForm
+from cycle.jaarschijf.forms import ContributionAddForm, ContributionForm, TextPieceForm
 from cycle.models import Jaarschijf, PieceType
 
 DETAIL = "cycle/jaarschijf/detail.html"
@@ -45,10 +46,7 @@ def _urls(jaarschijf: Jaarschijf) -> DraftingUrls:
         comment="cycle:jaarschijf-comment",
         resolve="cycle:jaarschijf-resolve",
         presence="cycle:jaarschijf-presence",
-        piece="cycle:jaarschijf-piece",
-        piece_edit="cycle:jaarschijf-piece-edit",
         piece_history="cycle:jaarschijf-piece-history",
-        document="cycle:jaarschijf-detail",
         document_change_template="cycle/jaarschijf/_state_change.html",
     )
 
@@ -358,34 +356,13 @@ def comment_add(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Http
     jaarschijf = rules.get_jaarschijf_for_user(request.user, pk)
     piece_type = _piece_type(kind)
     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
-    form = CommentForm(request.POST)
-    error_text = ""
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data["parent"]:
-            parent = PieceComment.objects.filter(
-                pk=form.cleaned_data["parent"], **services.ref(jaarschijf.pk).filter()
-            ).first()
-        try:
-            services.comment_add(
-                actor=request.user,
-                jaarschijf=jaarschijf,
-                piece_type=piece_type,
-                piece_id=item.pk,
-                text=form.cleaned_data["text"],
-                parent=parent,
-            )
-        except ValidationError as error:
-            error_text = " ".join(_error_messages(error))
-        except PermissionDenied:
-            raise Http404("Jaarschijf niet gevonden") from None
-    else:
-        error_text = _("Schrijf eerst een reactie.")
+    error_text = drafting_views.comment_posted(
+        request,
+        document=services.JaarschijfDrafted(jaarschijf),
+        piece_type=piece_type,
+        piece_id=item.pk,
+    )
     if not request.htmx:
-        if error_text:
-            messages.error(request, error_text)
-        else:
-            messages.success(request, _("Uw reactie is geplaatst."))
         return redirect(_piece_url(jaarschijf, piece_type, piece_id, piece=item, comments=True))
     item = selectors.get_piece(jaarschijf, piece_type, piece_id, request.user)
     context = {**_piece_context(request, jaarschijf, item), "comments_open": True}
@@ -405,17 +382,9 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     except PieceComment.DoesNotExist:
         raise Http404("Reactie niet gevonden") from None
     jaarschijf = rules.get_jaarschijf_for_user(request.user, comment.document_id)
-    resolved = request.POST.get("resolved") == "1"
-    try:
-        services.comment_set_resolved(actor=request.user, comment=comment, resolved=resolved)
-    except (PermissionDenied, ValidationError):
-        raise Http404("Reactie niet gevonden") from None
+    drafting_views.resolve_posted(request, comment)
     item = selectors.get_piece(jaarschijf, comment.piece_type, comment.piece_id, request.user)
     if not request.htmx:
-        if resolved:
-            messages.success(request, _("De reactie is afgehandeld."))
-        else:
-            messages.success(request, _("De reactie is heropend."))
         url = _piece_url(
             jaarschijf, comment.piece_type, comment.piece_id, piece=item, comments=True
         )
@@ -436,28 +405,12 @@ def piece_history(request: HttpRequest, pk: int, kind: str, piece_id: int) -> Ht
     if request.method == "POST":
         if not can_edit:
             raise Http404("Onderdeel niet gevonden")
-        try:
-            services.piece_restore(
-                actor=request.user,
-                piece_type=piece_type,
-                piece_id=item.pk,
-                version=int(request.POST.get("version", 0)),
-                expected_version=int(request.POST.get("expected_version", 0)),
-            )
-        except services.EditConflict:
-            messages.error(
-                request,
-                _(
-                    "Iemand anders heeft dit onderdeel intussen gewijzigd; "
-                    "bekijk de geschiedenis opnieuw."
-                ),
-            )
-        except (ValidationError, ValueError):
-            messages.error(request, _("Deze versie kan niet worden teruggezet."))
-        except PermissionDenied:
-            raise Http404("Onderdeel niet gevonden") from None
-        else:
-            messages.success(request, _("De eerdere versie is teruggezet als nieuwe versie."))
+        drafting_views.restore_posted(
+            request,
+            document=services.JaarschijfDrafted(jaarschijf),
+            piece_type=piece_type,
+            piece_id=item.pk,
+        )
         return redirect("cycle:jaarschijf-piece-history", pk=pk, kind=kind, piece_id=piece_id)
     changes = selectors.piece_changes(piece_type, item.pk, jaarschijf)
     old, new, old_after, new_after = drafting.piece_comparison(changes, request.GET)

@@ -147,3 +147,41 @@ def test_the_concept_page_query_count_does_not_grow_with_the_targets(world, conc
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_editor_says_who_else_has_the_piece_open(world, concept):
+    from django.contrib.auth import get_user_model
+
+    from agreements.models import Membership
+
+    colleague = get_user_model().objects.create_user("collega", password="x", first_name="Els")
+    Membership.objects.create(
+        user=colleague, party=world.parties["heemwonen"], role=Membership.Role.WORKING_GROUP
+    )
+    target = target_of(concept)
+    _client(world, "werkgroep").get(_edit_url(concept, target))
+    client = Client()
+    client.force_login(colleague)
+    url = reverse("agreements:concept-presence", args=[concept.slug, "doel", target.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert "Ook open bij:" in response.content.decode()
+    assert "werkgroep" in response.content.decode()
+
+
+def test_the_concept_history_lists_changes_with_their_word_diff(world, concept):
+    client = _client(world, "werkgroep")
+    url = reverse("agreements:concept-piece-edit", args=[concept.slug, "teksten", concept.pk])
+    client.post(
+        url,
+        {
+            f"teksten-{concept.pk}-version": 1,
+            f"teksten-{concept.pk}-introduction": "Wij bouwen samen",
+        },
+    )
+    html = (
+        _client(world, "huurders")
+        .get(reverse("agreements:concept-history", args=[concept.slug]))
+        .content.decode()
+    )
+    assert "Teksten van het kader" in html
+    assert "<ins>Wij bouwen samen</ins>" in html
