@@ -185,3 +185,16 @@ def test_the_concept_history_lists_changes_with_their_word_diff(world, concept):
     )
     assert "Teksten van het kader" in html
     assert "<ins>Wij bouwen samen</ins>" in html
+
+
+def test_a_theme_added_without_a_number_gets_the_next_one(world, concept):
+    from agreements.models import Theme
+
+    url = reverse("agreements:concept-add", args=[concept.slug, "thema"])
+    client = _client(world, "werkgroep")
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"nieuw-title": "Leefbaarheid", "nieuw-number": ""})
+    assert response.status_code == 302
+    theme = Theme.objects.get(framework=concept, title="Leefbaarheid")
+    assert theme.number == 3 and f"?thema={theme.pk}" in response["Location"]
+    assert _client(world, "huurders").get(url).status_code == 404
