@@ -6,6 +6,7 @@ from django.utils.text import slugify
 
 from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
+from agreements.drafting import selectors as drafting_selectors
 from agreements.forms import TargetFilterForm
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.snapshot import current_snapshot, snapshot_pdf
@@ -15,8 +16,14 @@ from core.responses import PDF_TYPE, file_response
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = visible_frameworks(request.user).order_by("-period_start")
-    return render(request, "agreements/framework_list.html", {"frameworks": frameworks})
+    frameworks = list(visible_frameworks(request.user).order_by("-period_start"))
+    drafting, frameworks = drafting_selectors.split_frameworks(frameworks)
+    context = {
+        "frameworks": frameworks,
+        "drafting": drafting,
+        "may_start": drafting_selectors.startable_municipalities(request.user).exists(),
+    }
+    return render(request, "agreements/framework_list.html", context)
 
 
 @login_required
@@ -25,6 +32,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Up for signing or signed: the document part as put up, never live data.
     snapshot = current_snapshot(FrameworkSignable(framework))
     context = {"framework": framework, "snapshot": snapshot}
+    context.update(drafting_selectors.drafting_panel(framework, request.user))
     if snapshot is None or not snapshot.shown:
         context.update(FrameworkSignable(framework).pdf_context())
     return render(request, "agreements/framework_detail.html", context)
