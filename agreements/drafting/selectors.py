@@ -16,6 +16,7 @@ from agreements.drafting.states import (
     is_editable,
 )
 from agreements.models import Framework, Party, PolicyBasis, Target
+from agreements.signing.freeze import SIGNING_STATE_OPEN
 
 # The frameworks a new period may not overlap: in force or being drafted.
 BLOCKING_STATUSES = (*DRAFTING_STATUSES, Framework.Status.ADOPTED)
@@ -106,7 +107,7 @@ def drafting_panel(framework: Framework, user: AnyUser) -> dict:
         "next_states": [
             Framework.Status(status)
             for status in sorted(TRANSITIONS.get(framework.status, ()))
-            if framework.signing_state == ""
+            if framework.signing_state == SIGNING_STATE_OPEN
         ]
         if may_draft
         else [],

@@ -5,6 +5,7 @@ frozen with it and is part of the signed content."""
 from __future__ import annotations
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from agreements.canonical import framework_content
 from agreements.drafting import services
@@ -102,3 +103,26 @@ def test_a_framework_without_policy_basis_has_the_content_it_had_before(world):
         "framework",
         "themes",
     }
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="raw SQL is refused by PostgreSQL triggers; SQLite has none (model layer only)",
+)
+
+
+@postgres_only
+def test_raw_sql_cannot_change_the_policy_basis_of_a_framework_up_for_signing(world, concept):
+    put_up(world, definitief(world, concept))
+    entry = concept.policy_basis.get()
+    for sql in (
+        "UPDATE agreements_policybasis SET title = 'x' WHERE id = %s",
+        "DELETE FROM agreements_policybasis WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="signed document"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
+    assert PolicyBasis.objects.get(pk=entry.pk).title == "Woonvisie 2020"
