@@ -97,7 +97,7 @@ class Framework(FrozenModel):
     class Status(models.TextChoices):
         CONCEPT = "concept", _("Concept")
         # The working group has finished the text; next it is put up for signing
-        # (agreements.drafting.states).
+        # (agreements.nextframework.states).
         DEFINITIVE_CONCEPT = "definitief_concept", _("Definitief concept")
         ADOPTED = "vastgesteld", _("Vastgesteld")
         EXPIRED = "verlopen", _("Verlopen")
@@ -128,7 +128,7 @@ class Framework(FrozenModel):
     agreed_on = models.DateField(_("overeenstemming bereikt op"), null=True, blank=True)
     agreed_place = models.CharField(_("plaats"), max_length=100, blank=True)
     updated_at = models.DateTimeField(_("laatst gewijzigd"), auto_now=True)
-    # Who started it in the portal, and when (agreements.drafting.services.framework_start);
+    # Who started it in the portal, and when (agreements.nextframework.services.framework_start);
     # empty for a framework transcribed from its document.
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -429,7 +429,7 @@ class Target(FrozenModel):
             "indicator telt de realisatie van de bijdragen."
         ),
     )
-    # The target of the previous framework this one was copied from (agreements.drafting), so
+    # The target of the previous framework this one was copied from (agreements.nextframework), so
     # that the multi-year progress can follow a target across frameworks. Not content: the
     # lineage is not part of what is signed.
     copied_from = models.ForeignKey(

@@ -2,7 +2,7 @@ from django.urls import path
 
 from agreements import views
 from agreements.addenda import views as addenda_views
-from agreements.drafting import views as drafting_views
+from agreements.nextframework import views as nextframework_views
 from agreements.signing.urls import urlpatterns as signing_urlpatterns
 
 app_name = "agreements"
@@ -12,22 +12,22 @@ urlpatterns = [
     *signing_urlpatterns,
     path("", views.framework_list, name="framework-list"),
     # Before "<slug:slug>/": "nieuw" is not a framework.
-    path("nieuw/", drafting_views.framework_new, name="framework-new"),
+    path("nieuw/", nextframework_views.framework_new, name="framework-new"),
     path("<slug:slug>/", views.framework_detail, name="framework-detail"),
-    path("<slug:slug>/status/", drafting_views.framework_status, name="framework-status"),
+    path("<slug:slug>/status/", nextframework_views.framework_status, name="framework-status"),
     path(
         "<slug:slug>/beleidsbasis/nieuw/",
-        drafting_views.policy_basis_new,
+        nextframework_views.policy_basis_new,
         name="policy-basis-new",
     ),
     path(
         "<slug:slug>/beleidsbasis/<int:pk>/",
-        drafting_views.policy_basis_edit,
+        nextframework_views.policy_basis_edit,
         name="policy-basis-edit",
     ),
     path(
         "<slug:slug>/beleidsbasis/<int:pk>/verwijderen/",
-        drafting_views.policy_basis_remove,
+        nextframework_views.policy_basis_remove,
         name="policy-basis-remove",
     ),
     path("<slug:slug>/doelen/", views.target_list, name="target-list"),

@@ -6,8 +6,8 @@ from django.utils.text import slugify
 
 from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
-from agreements.drafting import selectors as drafting_selectors
 from agreements.forms import TargetFilterForm
+from agreements.nextframework import selectors as nextframework_selectors
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.snapshot import current_snapshot, snapshot_pdf
 from core.pdf import render_pdf
@@ -17,11 +17,11 @@ from core.responses import PDF_TYPE, file_response
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
     frameworks = list(visible_frameworks(request.user).order_by("-period_start"))
-    drafting, frameworks = drafting_selectors.split_frameworks(frameworks)
+    drafting, frameworks = nextframework_selectors.split_frameworks(frameworks)
     context = {
         "frameworks": frameworks,
         "drafting": drafting,
-        "may_start": drafting_selectors.startable_municipalities(request.user).exists(),
+        "may_start": nextframework_selectors.startable_municipalities(request.user).exists(),
     }
     return render(request, "agreements/framework_list.html", context)
 
@@ -32,7 +32,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # Up for signing or signed: the document part as put up, never live data.
     snapshot = current_snapshot(FrameworkSignable(framework))
     context = {"framework": framework, "snapshot": snapshot}
-    context.update(drafting_selectors.drafting_panel(framework, request.user))
+    context.update(nextframework_selectors.drafting_panel(framework, request.user))
     if snapshot is None or not snapshot.shown:
         context.update(FrameworkSignable(framework).pdf_context())
     return render(request, "agreements/framework_detail.html", context)

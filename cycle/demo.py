@@ -13,11 +13,11 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from agreements.drafting import services as drafting
-from agreements.drafting.baselines import end_values
-from agreements.drafting.selectors import previous_framework
-from agreements.drafting.states import DRAFTING_STATUSES
 from agreements.models import Framework, Party, PolicyBasis
+from agreements.nextframework import services as drafting
+from agreements.nextframework.baselines import end_values
+from agreements.nextframework.selectors import previous_framework
+from agreements.nextframework.states import DRAFTING_STATUSES
 from core.actors import DEMO_LOADER
 from cycle import services
 from cycle.bids import selectors as bids_selectors

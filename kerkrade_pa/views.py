@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from agreements.access import visible_frameworks
-from agreements.drafting.states import is_drafting
+from agreements.nextframework.states import is_drafting
 from agreements.selectors import framework_process_steps
 from cycle.calendar import current_step
 from cycle.selectors import dashboard as cycle_dashboard

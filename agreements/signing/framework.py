@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agreements import canonical, selectors
-from agreements.drafting import selectors as drafting_selectors
-from agreements.drafting.states import DRAFTING_STATUSES
 from agreements.models import Addendum, Framework, Party
+from agreements.nextframework import selectors as nextframework_selectors
+from agreements.nextframework.states import DRAFTING_STATUSES
 from agreements.signing.changes import Change
 from agreements.signing.freeze import SIGNING_STATE_OPEN, SIGNING_STATE_SIGNED, SIGNING_STATE_UP
 from agreements.signing.registry import Signable, register
@@ -43,7 +43,7 @@ class FrameworkSignable(Signable):
             "parties": selectors.framework_parties(self.obj),
             "signatories": selectors.framework_signatories(self.obj),
             "process_steps": selectors.framework_process_steps(self.obj),
-            "policy_basis": drafting_selectors.framework_policy_basis(self.obj),
+            "policy_basis": nextframework_selectors.framework_policy_basis(self.obj),
         }
 
     def get_absolute_url(self) -> str:
@@ -81,7 +81,7 @@ class FrameworkSignable(Signable):
 
     def can_put_up(self) -> bool:
         # Not a concept still being written (the working group makes it a definitief concept
-        # first, agreements.drafting), and not while an addendum that would change it awaits
+        # first, agreements.nextframework), and not while an addendum that would change it awaits
         # the parties' consent.
         return (
             self.obj.signing_state == SIGNING_STATE_OPEN

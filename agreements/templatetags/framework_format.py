@@ -8,8 +8,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from agreements.drafting.states import drafting_state_label
 from agreements.formatting import describe_period, describe_target, format_money, format_number
+from agreements.nextframework.states import drafting_state_label
 
 register = template.Library()
 
@@ -50,5 +50,5 @@ def agreement_text(text: str, heading_level: int = 3) -> SafeString:
 
 @register.filter
 def drafting_state(framework) -> str:
-    """The framework's drafting state as the lists say it (agreements.drafting.states)."""
+    """The framework's drafting state as the lists say it (agreements.nextframework.states)."""
     return drafting_state_label(framework)

@@ -1,11 +1,11 @@
 """The end-evaluation's end values as the baselines of the next framework: registered with
-agreements.drafting.baselines (in CycleConfig.ready), so that agreements' start page gets them
+agreements.nextframework.baselines (in CycleConfig.ready), so that agreements' start page gets them
 without importing cycle."""
 
 from __future__ import annotations
 
-from agreements.drafting.baselines import Baseline, register_source
 from agreements.models import Framework
+from agreements.nextframework.baselines import Baseline, register_source
 from cycle.endevaluation.selectors import framework_end_values
 
 

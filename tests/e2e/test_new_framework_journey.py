@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from agreements.drafting.states import DRAFTING_STATUSES
 from agreements.models import Framework
+from agreements.nextframework.states import DRAFTING_STATUSES
 
 try:
     from playwright.sync_api import expect

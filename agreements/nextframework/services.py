@@ -16,10 +16,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from agreements.access import framework_standing
-from agreements.drafting import selectors
-from agreements.drafting.baselines import Baseline
-from agreements.drafting.states import TRANSITIONS, is_editable
 from agreements.models import Framework, Party, PolicyBasis, Target
+from agreements.nextframework import selectors
+from agreements.nextframework.baselines import Baseline
+from agreements.nextframework.states import TRANSITIONS, is_editable
 from agreements.signing.freeze import SIGNING_STATE_OPEN
 from core.actors import person
 from core.audit import audit_log

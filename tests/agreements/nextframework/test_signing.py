@@ -8,8 +8,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from agreements.canonical import framework_content
-from agreements.drafting import services
 from agreements.models import Framework, PolicyBasis, SigningRequest
+from agreements.nextframework import services
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.freeze import SignedDocumentError
 from agreements.signing.services import (

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from agreements.drafting import services
-from agreements.drafting.baselines import Baseline
-from agreements.drafting.selectors import copy_adjustments
-from agreements.drafting.states import is_editable
 from agreements.models import Framework, PolicyBasis, Target
+from agreements.nextframework import services
+from agreements.nextframework.baselines import Baseline
+from agreements.nextframework.selectors import copy_adjustments
+from agreements.nextframework.states import is_editable
 from core.models import AuditEvent
 from tests.factories import FrameworkFactory, MembershipFactory, MunicipalityFactory
 

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from agreements.drafting import services
 from agreements.models import SigningRequest
+from agreements.nextframework import services
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.services import signature_add, signing_put_up
 from tests.agreements.test_pdf import pdf_pages_text

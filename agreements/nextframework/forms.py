@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from agreements.drafting import selectors
 from agreements.models import Party, PolicyBasis
+from agreements.nextframework import selectors
 
 EMPTY, COPY = "leeg", "kopie"
 

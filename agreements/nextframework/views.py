@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agreements.access import framework_standing, get_framework_for_user
-from agreements.drafting import baselines, selectors, services
-from agreements.drafting.forms import FrameworkStartForm, PolicyBasisForm
 from agreements.models import Framework, PolicyBasis
+from agreements.nextframework import baselines, selectors, services
+from agreements.nextframework.forms import FrameworkStartForm, PolicyBasisForm
 
 
 @login_required
@@ -47,7 +47,7 @@ def framework_new(request: HttpRequest) -> HttpResponse:
                 request, _("Het concept “%(title)s” is gestart.") % {"title": framework.title}
             )
             return redirect("agreements:framework-detail", framework.slug)
-    return render(request, "agreements/drafting/framework_new.html", {"form": form})
+    return render(request, "agreements/nextframework/framework_new.html", {"form": form})
 
 
 def _drafted_framework(request: HttpRequest, slug: str) -> Framework:
@@ -108,7 +108,7 @@ def _policy_basis_form(request: HttpRequest, framework: Framework, entry: Policy
             messages.success(request, _("De beleidsbasis is bijgewerkt."))
             return redirect(_basis_url(framework))
     context = {"framework": framework, "form": form, "entry": entry}
-    return render(request, "agreements/drafting/policy_basis_form.html", context)
+    return render(request, "agreements/nextframework/policy_basis_form.html", context)
 
 
 @login_required
@@ -138,4 +138,4 @@ def policy_basis_remove(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             )
         return redirect(_basis_url(framework))
     context = {"framework": framework, "entry": entry}
-    return render(request, "agreements/drafting/policy_basis_remove.html", context)
+    return render(request, "agreements/nextframework/policy_basis_remove.html", context)

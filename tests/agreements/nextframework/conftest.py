@@ -1,6 +1,6 @@
 """A municipality with a previous framework 2021-2025 holding every part a copy takes over.
 
-Factories only (no load_demo); tests/agreements/drafting/test_demo.py reads the demo's concept.
+Factories only (no load_demo); tests/agreements/nextframework/test_demo.py reads the demo's concept.
 """
 
 from __future__ import annotations

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from agreements.access import AnyUser, framework_standing, user_standing
-from agreements.drafting.states import (
+from agreements.models import Framework, Party, PolicyBasis, Target
+from agreements.nextframework.states import (
     DRAFTING_STATUSES,
     TRANSITIONS,
     drafting_state_label,
     is_drafting,
     is_editable,
 )
-from agreements.models import Framework, Party, PolicyBasis, Target
 from agreements.signing.freeze import SIGNING_STATE_OPEN
 
 # The frameworks a new period may not overlap: in force or being drafted.
