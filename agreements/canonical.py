@@ -19,6 +19,7 @@ from agreements.models import (
     Framework,
     FrameworkSignatory,
     Party,
+    PolicyBasis,
     ProcessStep,
     Target,
     Theme,
@@ -75,6 +76,9 @@ PROCESS_STEP_FIELDS = (
 )
 
 
+POLICY_BASIS_FIELDS = ("order", "kind", "title", "date", "source")
+
+
 def party_names(parties: list[Party]) -> dict[str, str]:
     """{slug: name} of the parties a document names: names are not frozen, so a signed
     document keeps the names it was signed with (agreements.signing.snapshot)."""
@@ -82,9 +86,9 @@ def party_names(parties: list[Party]) -> dict[str, str]:
 
 
 def framework_content(framework: Framework) -> dict[str, Any]:
-    """The framework as data, read fresh from the database (eight queries): its texts, themes,
-    agreements and targets, its annual calendar (process steps), its printed signatories and
-    the names of its parties, everything its page and PDF show."""
+    """The framework as data, read fresh from the database (nine queries): its texts, themes,
+    agreements and targets, its annual calendar (process steps), its printed signatories, its
+    policy basis and the names of its parties, everything its page and PDF show."""
     fw = Framework.objects.select_related("municipality").get(pk=framework.pk)
     themes = list(Theme.objects.filter(framework=fw).order_by("number"))
     agreements = list(
@@ -121,10 +125,11 @@ def framework_content(framework: Framework) -> dict[str, Any]:
         )
     steps = ProcessStep.objects.filter(framework=fw).order_by("order", "id")
     signatories = FrameworkSignatory.objects.filter(framework=fw).select_related("party")
+    policy_basis = list(PolicyBasis.objects.filter(framework=fw).order_by("order", "id"))
     named = {fw.municipality, *fw.parties.all()}
     named |= {p for a in agreements for p in a.responsible_parties.all()}
     named |= {p for t in targets for p in t.parties.all()}
-    return {
+    content = {
         "document": "framework",
         "party_names": party_names(sorted(named, key=lambda p: p.slug)),
         "process_steps": [
@@ -164,6 +169,14 @@ def framework_content(framework: Framework) -> dict[str, Any]:
             for theme in themes
         ],
     }
+    if policy_basis:
+        # Only when it has any, so that the content, and the hash, of a framework signed before
+        # the policy basis existed stays the same.
+        content["policy_basis"] = [
+            {name: _plain(getattr(entry, name)) for name in POLICY_BASIS_FIELDS}
+            for entry in policy_basis
+        ]
+    return content
 
 
 def addendum_content(addendum: Addendum) -> dict[str, Any]:

@@ -96,6 +96,9 @@ class Framework(FrozenModel):
 
     class Status(models.TextChoices):
         CONCEPT = "concept", _("Concept")
+        # The working group has finished the text; next it is put up for signing
+        # (agreements.drafting.states).
+        DEFINITIVE_CONCEPT = "definitief_concept", _("Definitief concept")
         ADOPTED = "vastgesteld", _("Vastgesteld")
         EXPIRED = "verlopen", _("Verlopen")
 
@@ -128,6 +131,28 @@ class Framework(FrozenModel):
     # The draft's version of this piece while the framework is a concept (core.drafting: a stale
     # save is refused). Not the framework's content version ``Framework.version``.
     draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
+    # Who started it in the portal, and when (agreements.nextframework.services.framework_start);
+    # empty for a framework transcribed from its document.
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opgesteld door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True, editable=False)
+    started_from = models.ForeignKey(
+        "self",
+        verbose_name=_("gekopieerd van"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    is_demo = models.BooleanField(_("demogegevens"), default=False)
 
     class SigningState(models.TextChoices):
         OPEN = SIGNING_STATE_OPEN, _("Niet ter ondertekening")
@@ -416,6 +441,18 @@ class Target(FrozenModel):
     # The draft's version of this piece while the framework is a concept (core.drafting: a stale
     # save is refused). Not the framework's content version ``Framework.version``.
     draft_version = models.PositiveIntegerField(_("conceptversie"), default=1, editable=False)
+    # The target of the previous framework this one was copied from (agreements.nextframework), so
+    # that the multi-year progress can follow a target across frameworks. Not content: the
+    # lineage is not part of what is signed.
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("gekopieerd van doel"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        editable=False,
+    )
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"
@@ -497,6 +534,47 @@ class ProcessStep(FrozenModel):
 
     def __str__(self) -> str:
         return f"{self.period_label}: {self.deliverable or self.description[:40]}"
+
+
+class PolicyBasis(FrozenModel):
+    """A policy document the framework rests on (woonvisie, volkshuisvestingsprogramma, a
+    regional agreement). Shown on the framework's page and PDF: frozen with it."""
+
+    class Kind(models.TextChoices):
+        WOONVISIE = "woonvisie", _("Woonvisie")
+        HOUSING_PROGRAMME = "volkshuisvestingsprogramma", _("Volkshuisvestingsprogramma")
+        REGIONAL = "regionale_afspraak", _("Regionale afspraak")
+        OTHER = "overig", _("Overig")
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("kader"), on_delete=models.CASCADE, related_name="policy_basis"
+    )
+    kind = models.CharField(_("soort"), max_length=40, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=300)
+    date = models.DateField(_("datum"), null=True, blank=True)
+    source = models.CharField(
+        _("bron"),
+        max_length=500,
+        blank=True,
+        help_text=_("Een verwijzing (raadsbesluit, kenmerk) of een webadres."),
+    )
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    objects = FrozenQuerySet.as_manager()
+    freeze_document = "agreements.Framework"
+    freeze_path = "framework_id"
+
+    class Meta:
+        verbose_name = _("beleidsbasis")
+        verbose_name_plural = _("beleidsbasis")
+        ordering = ["framework", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+    @property
+    def source_is_url(self) -> bool:
+        return self.source.startswith(("https://", "http://"))
 
 
 class FrameworkSignatory(FrozenModel):

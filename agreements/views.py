@@ -7,7 +7,9 @@ from django.utils.text import slugify
 from agreements import selectors
 from agreements.access import get_framework_for_user, visible_frameworks
 from agreements.drafting import services as drafting
+from agreements.drafting.states import is_editable
 from agreements.forms import TargetFilterForm
+from agreements.nextframework import selectors as nextframework_selectors
 from agreements.signing.framework import FrameworkSignable
 from agreements.signing.snapshot import current_snapshot, snapshot_pdf
 from core.pdf import render_pdf
@@ -16,8 +18,14 @@ from core.responses import PDF_TYPE, file_response
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = visible_frameworks(request.user).order_by("-period_start")
-    return render(request, "agreements/framework_list.html", {"frameworks": frameworks})
+    frameworks = list(visible_frameworks(request.user).order_by("-period_start"))
+    in_preparation, frameworks = nextframework_selectors.split_frameworks(frameworks)
+    context = {
+        "frameworks": frameworks,
+        "in_preparation": in_preparation,
+        "may_start": nextframework_selectors.startable_municipalities(request.user).exists(),
+    }
+    return render(request, "agreements/framework_list.html", context)
 
 
 @login_required
@@ -30,9 +38,9 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "snapshot": snapshot,
         # The concept is drafted by the working group and read (with comments) by every party.
         "can_draft": drafting.can_edit(request.user, framework),
-        "can_read_draft": drafting.is_draft(framework)
-        and drafting.can_comment(request.user, framework),
+        "can_read_draft": is_editable(framework) and drafting.can_comment(request.user, framework),
     }
+    context.update(nextframework_selectors.drafting_panel(framework, request.user))
     if snapshot is None or not snapshot.shown:
         context.update(FrameworkSignable(framework).pdf_context())
     return render(request, "agreements/framework_detail.html", context)

@@ -13,7 +13,11 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from agreements.models import Framework, Party
+from agreements.drafting.states import DRAFTING_STATUSES
+from agreements.models import Framework, Party, PolicyBasis
+from agreements.nextframework import services as drafting
+from agreements.nextframework.baselines import end_values
+from agreements.nextframework.selectors import previous_framework
 from core.actors import DEMO_LOADER
 from cycle import services
 from cycle.bids import selectors as bids_selectors
@@ -391,7 +395,8 @@ def _make_end_evaluation(framework: Framework) -> int:
 def load(fixtures_dir: Path) -> list[str]:
     report = []
     today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
-    for framework in Framework.objects.order_by("slug"):
+    # A framework still being drafted has no cycle years yet (it is not in force).
+    for framework in Framework.objects.exclude(status__in=DRAFTING_STATUSES).order_by("slug"):
         corporations = list(framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name"))
         years = list(range(framework.period_start, framework.period_end + 2))
         bids = 0
@@ -416,4 +421,48 @@ def load(fixtures_dir: Path) -> list[str]:
             f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven, "
             f"{evaluations} nieuwe evaluaties, {end_evaluations} nieuwe eindevaluaties"
         )
+        drafted = _make_next_framework(framework)
+        if drafted is not None:
+            report.append(f"concept {drafted.title} (kopie van {framework.title})")
     return report
+
+
+def _make_next_framework(framework: Framework) -> Framework | None:
+    """An ended framework without a successor gets the next one in concept, copied with the
+    drafting service (baselines from its end values) and with two policy-basis entries marked
+    as demo data; the ended framework itself stays as it is. The new one when made now."""
+    from cycle.endevaluation.selectors import has_ended
+
+    municipality = framework.municipality
+    if not has_ended(framework) or previous_framework(municipality) != framework:
+        return None
+    start, end = framework.period_end + 1, framework.period_end + 5
+    place = municipality.name.removeprefix("Gemeente ").strip()
+    drafted = drafting.framework_start(
+        actor=DEMO_LOADER,
+        municipality=municipality,
+        title=f"Lokaal meerjarig kader {place} {start}-{end}",
+        period_start=start,
+        period_end=end,
+        copy_of=framework,
+        baselines=end_values(framework),
+        is_demo=True,
+    )
+    entries = [
+        (PolicyBasis.Kind.WOONVISIE, f"Woonvisie {place} {start}", dt.date(start - 1, 6, 26)),
+        (
+            PolicyBasis.Kind.REGIONAL,
+            f"Regionale woonafspraken {start}-{end}",
+            dt.date(start - 1, 3, 14),
+        ),
+    ]
+    for kind, title, day in entries:
+        drafting.policy_basis_add(
+            actor=DEMO_LOADER,
+            framework=drafted,
+            kind=kind,
+            title=title,
+            date=day,
+            source=f"{DEMO_PREFIX} voorbeeldverwijzing, geen echt besluit",
+        )
+    return drafted

@@ -1,10 +1,10 @@
 """Writes of a framework in concept, drafted as pieces (see agreements/drafting/__init__.py).
 
 Every service is atomic, takes the framework's state under a shared lock, refuses unless the
-framework is a draft (``is_draft``: the one editable-states check) and the actor is in the
-working group of one of its parties, and records its change in core.drafting's history in the
-same transaction. A save names the piece's ``draft_version`` it was based on: a stale save is
-refused with core.conflicts.EditConflict and nothing is written.
+framework is a draft (``agreements.drafting.states.is_editable``, the one editable-states
+check) and the actor is in the working group of one of its parties, and records its change in
+core.drafting's history in the same transaction. A save names the piece's ``draft_version`` it
+was based on: a stale save is refused with core.conflicts.EditConflict and nothing is written.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from agreements.drafting.pieces import (
     THEME,
     PieceKind,
 )
+from agreements.drafting.states import is_editable
 from agreements.models import (
-    SIGNING_STATE_OPEN,
     Agreement,
     Framework,
     Indicator,
@@ -46,19 +46,11 @@ from core.drafting.registry import DocumentRef, Drafted, register
 
 User = get_user_model()
 VERSION = "draft_version"
-# The framework's states in which its content is drafted: concept, and (where the framework
-# has it) definitief concept. Up for signing or signed, nothing changes.
-DRAFT_STATES = frozenset({Framework.Status.CONCEPT, "definitief_concept"})
-
-
-def is_draft(framework: Framework) -> bool:
-    """The one check of "may this framework's content still be drafted?"."""
-    return framework.status in DRAFT_STATES and framework.signing_state == SIGNING_STATE_OPEN
 
 
 def can_edit(user: AnyUser, framework: Framework) -> bool:
     """The working group of the framework's parties drafts it, while it is a draft."""
-    return is_draft(framework) and framework_standing(user, framework).is_working_group
+    return is_editable(framework) and framework_standing(user, framework).is_working_group
 
 
 def can_comment(user: AnyUser, framework: Framework) -> bool:
@@ -82,7 +74,7 @@ def lock_state(framework_id: int) -> Framework:
 
 
 def _check(actor: Any, framework: Framework) -> None:
-    if not is_draft(framework):
+    if not is_editable(framework):
         raise ValidationError(
             _("Het kader is geen concept meer: er kan niets meer worden gewijzigd.")
         )

@@ -245,19 +245,23 @@ def install_sql(document: FrozenDocument) -> list[str]:
         f"FOR EACH ROW EXECUTE FUNCTION pa_freeze_document_guard({arguments});"
     )
     for table, ids_sql in document.content.items():
-        ids_function = f"pa_documents_of_{table}"
-        statements.append(
-            f"CREATE OR REPLACE FUNCTION {ids_function}(rec jsonb) RETURNS bigint[] "
-            f"AS $$ SELECT {ids_sql} $$ LANGUAGE sql STABLE;"
-        )
-        content_arguments = ", ".join(
-            _literal(value) for value in (document.label, document.frozen_function, ids_function)
-        )
-        statements.append(
-            f"CREATE TRIGGER {table}_freeze BEFORE INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION pa_freeze_content_guard({content_arguments});"
-        )
+        statements += install_content_sql(document, table, ids_sql)
     return statements
+
+
+def install_content_sql(document: FrozenDocument, table: str, ids_sql: str) -> list[str]:
+    """The guard of one content table of a document type whose functions are installed (a
+    migration that adds a content table to a document calls this for that table alone)."""
+    ids_function = f"pa_documents_of_{table}"
+    content_arguments = ", ".join(
+        _literal(value) for value in (document.label, document.frozen_function, ids_function)
+    )
+    return [
+        f"CREATE OR REPLACE FUNCTION {ids_function}(rec jsonb) RETURNS bigint[] "
+        f"AS $$ SELECT {ids_sql} $$ LANGUAGE sql STABLE;",
+        f"CREATE TRIGGER {table}_freeze BEFORE INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION pa_freeze_content_guard({content_arguments});",
+    ]
 
 
 def uninstall_sql(document: FrozenDocument) -> list[str]:
@@ -315,6 +319,13 @@ FRAMEWORK = FrozenDocument(
         "AND a.framework_id = $1)"
     ),
 )
+
+# Content tables the framework gained after agreements 0007, each installed by its own
+# migration (0006 and 0007 install FRAMEWORK.content, and run before these tables exist).
+FRAMEWORK_ADDED_CONTENT = {
+    # Its policy basis (agreements 0011).
+    "agreements_policybasis": "ARRAY[(rec->>'framework_id')::bigint]",
+}
 
 ADDENDUM = FrozenDocument(
     label="agreements.Addendum",

@@ -8,7 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from agreements import canonical, selectors
+from agreements.drafting.states import DRAFTING_STATUSES
 from agreements.models import Addendum, Framework, Party
+from agreements.nextframework import selectors as nextframework_selectors
 from agreements.signing.changes import Change
 from agreements.signing.freeze import SIGNING_STATE_OPEN, SIGNING_STATE_SIGNED, SIGNING_STATE_UP
 from agreements.signing.registry import Signable, register
@@ -41,6 +43,7 @@ class FrameworkSignable(Signable):
             "parties": selectors.framework_parties(self.obj),
             "signatories": selectors.framework_signatories(self.obj),
             "process_steps": selectors.framework_process_steps(self.obj),
+            "policy_basis": nextframework_selectors.framework_policy_basis(self.obj),
         }
 
     def get_absolute_url(self) -> str:
@@ -77,24 +80,32 @@ class FrameworkSignable(Signable):
         return changes
 
     def can_put_up(self) -> bool:
-        # Not while an addendum that would change it awaits the parties' consent.
+        # Not a concept still being written (the working group makes it a definitief concept
+        # first, agreements.nextframework), and not while an addendum that would change it awaits
+        # the parties' consent.
         return (
             self.obj.signing_state == SIGNING_STATE_OPEN
+            and self.obj.status != Framework.Status.CONCEPT
             and not self.obj.addenda.filter(status=Addendum.Status.UP_FOR_SIGNING).exists()
         )
 
     def is_frozen(self) -> bool:
         return self.obj.signing_state != SIGNING_STATE_OPEN
 
-    def _set_state(self, state: str) -> None:
-        Framework.objects.filter(pk=self.obj.pk).update(signing_state=state)
-        self.obj.signing_state = state
+    def _set_state(self, state: str, status: str | None = None) -> None:
+        status = status or self.obj.status
+        Framework.objects.filter(pk=self.obj.pk).update(signing_state=state, status=status)
+        self.obj.signing_state, self.obj.status = state, status
 
     def on_put_up(self, *, round: int) -> None:
         self._set_state(SIGNING_STATE_UP)
 
     def on_all_signed(self, *, signing_request: Any) -> None:
-        self._set_state(SIGNING_STATE_SIGNED)
+        # A framework drafted in the portal is vastgesteld once every party has signed it.
+        drafted = self.obj.status in DRAFTING_STATUSES
+        self._set_state(SIGNING_STATE_SIGNED, Framework.Status.ADOPTED if drafted else None)
 
     def on_declined(self, *, signing_request: Any) -> None:
-        self._set_state(SIGNING_STATE_OPEN)
+        # A declined definitief concept goes back to concept, as the jaarschijf does.
+        drafted = self.obj.status == Framework.Status.DEFINITIVE_CONCEPT
+        self._set_state(SIGNING_STATE_OPEN, Framework.Status.CONCEPT if drafted else None)

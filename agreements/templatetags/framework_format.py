@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from agreements.drafting.states import drafting_state_label
 from agreements.formatting import describe_period, describe_target, format_money, format_number
 
 register = template.Library()
@@ -45,3 +46,9 @@ def agreement_text(text: str, heading_level: int = 3) -> SafeString:
             else:
                 parts.append(f'<p class="utrecht-paragraph">{escape(" ".join(group))}</p>')
     return mark_safe("\n".join(parts))  # noqa: S308 - every piece above is escaped
+
+
+@register.filter
+def drafting_state(framework) -> str:
+    """The framework's drafting state as the lists say it (agreements.drafting.states)."""
+    return drafting_state_label(framework)

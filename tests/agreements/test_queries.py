@@ -28,9 +28,10 @@ EXPECTED = {
     # + visible frameworks
     "framework-list": PER_REQUEST + 1,
     # + framework; themes, agreements, responsible parties, targets, target parties;
-    #   framework parties, signatories, process steps; the current signing round, for the
-    #   status link and for the snapshot of a signed version (agreements.signing.snapshot)
-    "framework-detail": PER_REQUEST + 11,
+    #   framework parties, signatories, process steps, policy basis; the current signing
+    #   round, for the status link and for the snapshot of a signed version
+    #   (agreements.signing.snapshot)
+    "framework-detail": PER_REQUEST + 12,
     # + framework, agreement, responsible parties, targets, target parties, neighbours;
     #   the addenda that changed the agreement
     "agreement-detail": PER_REQUEST + 7,

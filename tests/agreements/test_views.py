@@ -28,7 +28,12 @@ pytestmark = pytest.mark.django_db
 
 def sloop_agreement() -> Agreement:
     """The agreement that holds the demolition target (478 woningen in 2021-2025)."""
-    return Target.objects.select_related("agreement__theme").get(code="sloop").agreement
+    # Of the transcribed framework (the demo's concept 2026-2030 copies its codes).
+    return (
+        Target.objects.select_related("agreement__theme")
+        .get(code="sloop", agreement__theme__framework__slug=DEMO_SLUG)
+        .agreement
+    )
 
 
 def agreement_url(agreement: Agreement) -> str:
@@ -579,4 +584,5 @@ def test_superuser_sees_every_framework(demo, client_for):
 
     assert demo.title in text(response)
     assert other.title in text(response)
-    assert Framework.objects.count() == 2
+    # The demo's transcribed framework, its concept successor (load_demo) and the other one.
+    assert Framework.objects.count() == 3

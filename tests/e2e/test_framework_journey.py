@@ -72,7 +72,12 @@ def test_working_group_member_reads_the_framework(page, log_in, accessible):
     framework = Framework.objects.get(slug=DEMO_FRAMEWORK_SLUG)
     themes = list(framework.themes.order_by("number"))
     chosen_theme = themes[1]
-    sloop = Target.objects.select_related("agreement__theme").get(code="sloop").agreement
+    # The demo's concept 2026-2030 is a copy with the same codes: the transcribed one's.
+    sloop = (
+        Target.objects.select_related("agreement__theme")
+        .get(code="sloop", agreement__theme__framework=framework)
+        .agreement
+    )
     all_targets = Target.objects.filter(agreement__theme__framework=framework).count()
     theme_targets = Target.objects.filter(agreement__theme=chosen_theme).count()
     heading = page.get_by_role("heading", level=1)

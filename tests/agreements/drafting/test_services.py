@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from agreements.drafting import services
+from agreements.drafting.states import is_editable
 from agreements.models import Agreement, Framework, Target, Theme
 from core.conflicts import EditConflict
 from core.drafting import services as drafting
@@ -100,9 +101,9 @@ def test_a_framework_that_is_no_draft_refuses_every_edit(world, concept, status,
 
 def test_definitief_concept_is_a_draft_state_too(concept):
     concept.status = "definitief_concept"
-    assert services.is_draft(concept)
+    assert is_editable(concept)
     concept.signing_state = "ondertekend"
-    assert not services.is_draft(concept)
+    assert not is_editable(concept)
 
 
 def test_restore_makes_an_earlier_version_current_as_a_new_version(world, concept):
