@@ -238,3 +238,39 @@ def test_the_warning_does_not_block_putting_up(world, jaarschijf):
     assert any("geen vastgesteld kader voor 2026" in w for w in asked.value.warnings)
     signing_put_up(signable=JaarschijfSignable(jaarschijf), user=werkgroep, confirmed=True)
     assert Jaarschijf.objects.get(pk=jaarschijf.pk).state == Jaarschijf.State.FOR_SIGNING
+
+
+# --- the attach page ----------------------------------------------------------------------
+
+
+def test_the_working_group_attaches_on_its_page_after_confirming(world, successor):
+    client = client_of(world.users["werkgroep"])
+    url = reverse("cycle:year-attach", args=[world.cycle_year.pk])
+    year_page = client.get(reverse("cycle:year-detail", args=[world.cycle_year.pk]))
+    assert url in year_page.content.decode()
+    page = client.get(url).content.decode()
+    assert "Kader Kerkrade 2026-2030 (2026-2030, concept)" in page
+    unconfirmed = client.post(url, {"framework": successor.pk})
+    assert unconfirmed.status_code == 400
+    assert CycleYear.objects.get(pk=world.cycle_year.pk).framework == world.framework
+    response = client.post(url, {"framework": successor.pk, "confirm": "on"}, follow=True)
+    assert "Het cyclusjaar hoort nu bij het gekozen kader." in response.content.decode()
+    assert CycleYear.objects.get(pk=world.cycle_year.pk).framework == successor
+    assert "het nieuwe kader wordt opgesteld" in response.content.decode()
+
+
+def test_the_attach_page_shows_a_refusal(world, successor, jaarschijf):
+    client = client_of(world.users["werkgroep"])
+    url = reverse("cycle:year-attach", args=[world.cycle_year.pk])
+    response = client.post(url, {"framework": successor.pk, "confirm": "on"})
+    assert response.status_code == 400
+    assert "bijdragen bij afspraken van" in response.content.decode()
+
+
+@pytest.mark.parametrize("username", ["heemwonen", "huurders", "wethouder"])
+def test_the_attach_page_is_the_working_group_s(world, successor, username):
+    url = reverse("cycle:year-attach", args=[world.cycle_year.pk])
+    client = client_of(world.users[username])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"framework": successor.pk, "confirm": "on"}).status_code == 404
+    assert CycleYear.objects.get(pk=world.cycle_year.pk).framework == world.framework
