@@ -10,7 +10,6 @@ app_name = "agreements"
 urlpatterns = [
     *signing_urlpatterns,
     path("", views.framework_list, name="framework-list"),
-    path("nieuw/", lambda request: views.framework_list(request), name="framework-new"),  # STUB
     path("<slug:slug>/", views.framework_detail, name="framework-detail"),
     path("<slug:slug>/doelen/", views.target_list, name="target-list"),
     path("<slug:slug>/pdf/", views.framework_pdf, name="framework-pdf"),
