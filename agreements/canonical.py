@@ -184,7 +184,14 @@ def addendum_content(addendum: Addendum) -> dict[str, Any]:
     the framework and of its parties as its page and PDF show them."""
     changes = addendum.changes.select_related("agreement__theme", "target").order_by("order", "id")
     framework = addendum.framework
+    # A wijziging's content is as it was before verlengingen existed (its hash stays the same).
+    extension = (
+        {"kind": addendum.kind, "new_period_end": addendum.new_period_end}
+        if addendum.is_extension
+        else {}
+    )
     return {
+        **extension,
         "document": "addendum",
         "framework": framework.slug,
         "framework_title": framework.title,

@@ -213,6 +213,24 @@ class Framework(FrozenModel):
     def _guard_new_framework_id(self) -> int | None:
         return self.pk
 
+    @property
+    def is_adopted(self) -> bool:
+        """Vastgesteld or signed by every party, and not marked as ended."""
+        return self.status != self.Status.EXPIRED and (
+            self.status == self.Status.ADOPTED or self.signing_state == SIGNING_STATE_SIGNED
+        )
+
+    def is_in_force(self, year: int) -> bool:
+        """Adopted and its period (extended by any accepted verlenging) covers the year; the
+        same rule as agreements.selectors.framework_in_force, for a framework already loaded."""
+        return self.is_adopted and self.period_start <= year <= self.period_end
+
+    @classmethod
+    def adopted_q(cls) -> Q:
+        return ~Q(status=cls.Status.EXPIRED) & (
+            Q(status=cls.Status.ADOPTED) | Q(signing_state=SIGNING_STATE_SIGNED)
+        )
+
 
 class Theme(FrozenModel):
     framework = models.ForeignKey(
@@ -838,12 +856,21 @@ class Addendum(FrozenModel):
         ACCEPTED = "aangenomen", _("Aangenomen")
         REJECTED = "verworpen", _("Verworpen")
 
+    class Kind(models.TextChoices):
+        CHANGE = "wijziging", _("Wijziging van afspraken of doelen")
+        EXTENSION = "verlenging", _("Verlenging van de looptijd")
+
     framework = models.ForeignKey(
         Framework, verbose_name=_("kader"), on_delete=models.PROTECT, related_name="addenda"
     )
     number = models.PositiveIntegerField(_("nummer"))
     title = models.CharField(_("titel"), max_length=200)
     reason = models.TextField(_("motivering"))
+    kind = models.CharField(_("soort"), max_length=12, choices=Kind.choices, default=Kind.CHANGE)
+    # A verlenging only: the framework's new last year once every party has signed.
+    new_period_end = models.PositiveSmallIntegerField(
+        _("nieuw laatste jaar"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONCEPT
     )
@@ -863,10 +890,19 @@ class Addendum(FrozenModel):
         ordering = ["framework", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "number"], name="addendum_number_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="wijziging", new_period_end__isnull=True)
+                | Q(kind="verlenging", new_period_end__isnull=False),
+                name="addendum_extension_has_new_end",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Addendum {self.number}: {self.title}"
+
+    @property
+    def is_extension(self) -> bool:
+        return self.kind == self.Kind.EXTENSION
 
     # Only a proposal changes; once put up for signing only its status moves on, and an
     # accepted or rejected addendum stays so (agreements.signing.freeze).

@@ -100,3 +100,35 @@ def framework_targets(
         )
         qs = qs.distinct()
     return qs
+
+
+# --- the framework in force ------------------------------------------------------------------
+
+
+def framework_in_force(municipality: Party | int, year: int) -> Framework | None:
+    """The municipality's framework that is vastgesteld or signed and whose period covers the
+    year, or None. An accepted verlenging has already moved ``period_end`` (addendum_apply), so
+    the extended years count. One query; Framework.is_in_force is the same rule in Python."""
+    return (
+        Framework.objects.filter(
+            Framework.adopted_q(),
+            municipality=municipality,
+            period_start__lte=year,
+            period_end__gte=year,
+        )
+        .select_related("municipality")
+        .order_by("-period_start", "-pk")
+        .first()
+    )
+
+
+def framework_to_extend(municipality: Party | int, year: int) -> Framework | None:
+    """The municipality's latest adopted framework that ended before the year: the one a
+    verlenging would extend to cover it."""
+    return (
+        Framework.objects.filter(
+            Framework.adopted_q(), municipality=municipality, period_end__lt=year
+        )
+        .order_by("-period_end", "-pk")
+        .first()
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Party
+from agreements.models import Framework, Party
 from cycle.models import CycleYear, Milestone
 
 
@@ -102,3 +102,26 @@ class PreferenceForm(forms.Form):
         label=_("Stuur mij herinneringen per e-mail over mijlpalen van mijn organisatie"),
         required=False,
     )
+
+
+class CycleYearAttachForm(forms.Form):
+    """Another framework of the cycle year's municipality for the cycle year to belong to."""
+
+    framework = forms.ModelChoiceField(
+        label=_("Kader"), queryset=Framework.objects.none(), empty_label=None
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Ik begrijp dat de mijlpalen die nog niet gereed zijn worden vervangen door die van "
+            "het gekozen kader."
+        )
+    )
+
+    def __init__(self, *args, cycle_year: CycleYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.filter(
+            municipality_id=cycle_year.municipality_id
+        ).exclude(pk=cycle_year.framework_id)
+        self.fields["framework"].label_from_instance = lambda f: (
+            f"{f.title} ({f.period_label}, {f.get_status_display().lower()})"
+        )

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
 
-from agreements.access import AnyUser, user_membership, user_party
-from agreements.models import Membership, Party
+from agreements.access import AnyUser, framework_standing, user_membership, user_party
+from agreements.models import Framework, Membership, Party
+from agreements.selectors import framework_in_force, framework_to_extend
 from agreements.signing.selectors import AwaitingSignature, awaiting_signature
 from core.drafting.models import PieceComment
 from cycle.access import visible_cycle_years
@@ -48,6 +49,56 @@ def current_cycle_year(user: AnyUser, today: dt.date) -> CycleYear | None:
     return next(
         (y for y in years if y.year == today.year),
         next((y for y in years if y.year < today.year), years[0] if years else None),
+    )
+
+
+# --- the framework in force ----------------------------------------------------------------
+
+
+def cycle_year_framework_in_force(cycle_year: CycleYear) -> Framework | None:
+    """The framework in force for the cycle year's jaarschijf year: no query when it is the
+    cycle year's own framework (the usual case), else one."""
+    if cycle_year.framework.is_in_force(cycle_year.plan_year):
+        return cycle_year.framework
+    return framework_in_force(cycle_year.municipality_id, cycle_year.plan_year)
+
+
+@dataclass(frozen=True)
+class FrameworkNotice:
+    """A cycle year whose jaarschijf year has no framework in force, and the ways out.
+
+    ``drafting``: the concept framework the cycle year is attached to, which covers the year;
+    otherwise ``extend`` is the framework a verlenging would extend, and ``may_start`` /
+    ``may_extend`` say whether the user may start a new framework or propose the verlenging
+    (the working group)."""
+
+    cycle_year: CycleYear
+    year: int
+    drafting: Framework | None = None
+    extend: Framework | None = None
+    may_start: bool = False
+    may_extend: bool = False
+
+
+def framework_notice(cycle_year: CycleYear, user: AnyUser) -> FrameworkNotice | None:
+    """The notice of the cycle year's pages, or None when a framework is in force for its
+    jaarschijf year (then without any query)."""
+    if cycle_year_framework_in_force(cycle_year) is not None:
+        return None
+    year, own = cycle_year.plan_year, cycle_year.framework
+    if own.status == Framework.Status.CONCEPT and own.period_start <= year <= own.period_end:
+        return FrameworkNotice(cycle_year=cycle_year, year=year, drafting=own)
+    extend = (
+        own
+        if own.is_adopted and own.period_end < year
+        else framework_to_extend(cycle_year.municipality_id, year)
+    )
+    return FrameworkNotice(
+        cycle_year=cycle_year,
+        year=year,
+        extend=extend,
+        may_start=framework_standing(user, own).is_working_group,
+        may_extend=extend is not None and framework_standing(user, extend).is_working_group,
     )
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from agreements.access import user_party
 from agreements.models import Framework, Party, ProcessStep
+from agreements.selectors import framework_in_force
 from core.actors import is_system
 from core.audit import audit_log
 from cycle import access
@@ -23,6 +24,7 @@ from cycle.calendar import step_deadline
 from cycle.models import (
     CyclePreference,
     CycleYear,
+    Jaarschijf,
     Milestone,
     hash_feed_token,
     new_feed_token,
@@ -44,19 +46,52 @@ def _step_owners(step: ProcessStep, parties: list[Party]) -> list[Party | None]:
 
 
 @transaction.atomic
-def cycle_year_create(*, actor: Any, framework: Framework, year: int) -> CycleYear:
+def cycle_year_create(
+    *,
+    actor: Any,
+    year: int,
+    framework: Framework | None = None,
+    municipality: Party | None = None,
+) -> CycleYear:
     """Create the cycle year with the milestones of the framework's process calendar.
 
-    Running it again for an existing year adds only the milestones that are missing (a new
-    process step, a new corporation); existing milestones and their moved dates stay as they are.
+    Without a framework it belongs to the municipality's framework in force for its
+    jaarschijf's year (refused when there is none). Running it again for an existing year adds
+    only the milestones that are missing (a new process step, a new corporation); existing
+    milestones and their moved dates stay as they are.
     """
+    if framework is None:
+        if municipality is None:
+            raise ValidationError(_("Kies een kader of een gemeente."))
+        plan_year = CycleYear(year=year).plan_year
+        framework = framework_in_force(municipality, plan_year)
+        if framework is None:
+            raise ValidationError(
+                _("Er is geen vastgesteld kader voor %(year)s: kies het kader zelf.")
+                % {"year": plan_year}
+            )
     if not access.can_manage_cycle(actor, framework):
         raise PermissionDenied(_("Alleen de werkgroep maakt een cyclusjaar aan."))
     cycle_year, created = CycleYear.objects.get_or_create(
         framework=framework, year=year, defaults={"municipality": framework.municipality}
     )
+    new = _milestones_from_calendar(cycle_year, framework)
+    if created or new:
+        audit_log(actor=actor, action="cycle_year_create", obj=cycle_year, milestones=len(new))
+    return cycle_year
+
+
+def _milestones_from_calendar(cycle_year: CycleYear, framework: Framework) -> list[Milestone]:
+    """Add the milestones of the framework's process calendar that the cycle year lacks: one
+    per step with a deadline (per corporation for a corporation's step). A milestone counts as
+    there when it came from the same step for the same owner, or, from another framework's
+    calendar and already done, has the same title and owner."""
+    year = cycle_year.year
     parties = list(framework.parties.order_by("name"))
     existing = set(cycle_year.milestones.values_list("source_step_id", "owner_party_id"))
+    done = set(
+        cycle_year.milestones.filter(done_at__isnull=False).values_list("title", "owner_party_id")
+    )
     new = []
     for step in framework.process_steps.order_by("order"):
         deadline = step_deadline(step, year)
@@ -64,7 +99,9 @@ def cycle_year_create(*, actor: Any, framework: Framework, year: int) -> CycleYe
             continue  # a period without a deadline ("juli-november") is no milestone
         title = step.deliverable or step.description.split(".")[0][:200]
         for owner in _step_owners(step, parties):
-            if (step.pk, owner.pk if owner else None) in existing:
+            owner_id = owner.pk if owner else None
+            full_title = f"{title} – {owner.name}" if owner else title
+            if (step.pk, owner_id) in existing or (full_title, owner_id) in done:
                 continue
             new.append(
                 Milestone(
@@ -74,7 +111,7 @@ def cycle_year_create(*, actor: Any, framework: Framework, year: int) -> CycleYe
                         if step.owner_kind == Party.Kind.CORPORATION
                         else Milestone.Kind.GENERAL
                     ),
-                    title=f"{title} – {owner.name}" if owner else title,
+                    title=full_title,
                     description=step.description,
                     deadline=deadline,
                     owner_party=owner,
@@ -85,8 +122,65 @@ def cycle_year_create(*, actor: Any, framework: Framework, year: int) -> CycleYe
                 )
             )
     Milestone.objects.bulk_create(new)
-    if created or new:
-        audit_log(actor=actor, action="cycle_year_create", obj=cycle_year, milestones=len(new))
+    return new
+
+
+@transaction.atomic
+def cycle_year_attach(*, actor: Any, cycle_year: CycleYear, framework: Framework) -> CycleYear:
+    """Move the cycle year to another framework of its municipality (the working group of
+    both). Refused while its jaarschijf is up for signing or signed, or has contributions tied
+    to the old framework's agreements. The generated milestones that are not done yet are
+    replaced by those of the new framework's process calendar; done and hand-made ones stay."""
+    cycle_year = (
+        CycleYear.objects.select_for_update().select_related("framework").get(pk=cycle_year.pk)
+    )
+    old = cycle_year.framework
+    if not (access.can_manage_cycle(actor, old) and access.can_manage_cycle(actor, framework)):
+        raise PermissionDenied(_("Alleen de werkgroep koppelt een cyclusjaar aan een kader."))
+    if framework.pk == old.pk:
+        return cycle_year
+    if framework.municipality_id != cycle_year.municipality_id:
+        raise ValidationError(_("Dit kader hoort bij een andere gemeente."))
+    if CycleYear.objects.filter(framework=framework, year=cycle_year.year).exists():
+        raise ValidationError(
+            _("Het kader %(framework)s heeft al een cyclusjaar %(year)s.")
+            % {"framework": framework.title, "year": cycle_year.year}
+        )
+    jaarschijf = Jaarschijf.objects.filter(cycle_year=cycle_year).first()
+    if jaarschijf is not None:
+        if jaarschijf.is_frozen:
+            raise ValidationError(
+                _(
+                    "De jaarschijf %(year)s ligt ter ondertekening of is ondertekend; het "
+                    "cyclusjaar kan niet meer naar een ander kader."
+                )
+                % {"year": jaarschijf.plan_year}
+            )
+        tied = jaarschijf.contributions.filter(agreement__theme__framework=old).count()
+        if tied:
+            raise ValidationError(
+                _(
+                    "De jaarschijf %(year)s heeft %(count)s bijdragen bij afspraken van "
+                    "%(framework)s; verwijder of verplaats die eerst."
+                )
+                % {"year": jaarschijf.plan_year, "count": tied, "framework": old.title}
+            )
+    _total, deleted = cycle_year.milestones.filter(
+        source_step__isnull=False, done_at__isnull=True
+    ).delete()
+    removed = deleted.get("cycle.Milestone", 0)
+    cycle_year.framework = framework
+    cycle_year.save(update_fields=["framework"])
+    new = _milestones_from_calendar(cycle_year, framework)
+    audit_log(
+        actor=actor,
+        action="cycle_year_attach",
+        obj=cycle_year,
+        from_framework=old.slug,
+        to_framework=framework.slug,
+        milestones_removed=removed,
+        milestones_added=len(new),
+    )
     return cycle_year
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.year_list, name="year-list"),
     path("nieuw/", views.year_create, name="year-create"),
     path("<int:pk>/", views.year_detail, name="year-detail"),
+    path("<int:pk>/kader/", views.year_attach, name="year-attach"),
     path("<int:pk>/mijlpaal/nieuw/", views.milestone_add, name="milestone-add"),
     path("mijlpaal/<int:pk>/", views.milestone_edit, name="milestone-edit"),
     path("mijlpaal/<int:pk>/gereed/", views.milestone_done, name="milestone-done"),

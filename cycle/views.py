@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,13 @@ from core.forms import add_service_errors
 from core.responses import file_response
 from cycle import access, ics, selectors, services
 from cycle.bids import selectors as bids_selectors
-from cycle.forms import CycleYearForm, MilestoneAddForm, MilestoneForm, PreferenceForm
+from cycle.forms import (
+    CycleYearAttachForm,
+    CycleYearForm,
+    MilestoneAddForm,
+    MilestoneForm,
+    PreferenceForm,
+)
 from cycle.models import CyclePreference, Milestone, hash_feed_token
 
 # --- cycle years and milestones -----------------------------------------------------------
@@ -82,6 +88,28 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("year"),
     }
     return render(request, "cycle/year_detail.html", context)
+
+
+@login_required
+def year_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """The working group moves the cycle year to another framework of its municipality."""
+    cycle_year = access.get_cycle_year_for_manager(request.user, pk)
+    form = CycleYearAttachForm(request.POST or None, cycle_year=cycle_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cycle_year_attach(
+                actor=request.user, cycle_year=cycle_year, framework=form.cleaned_data["framework"]
+            )
+        except PermissionDenied:
+            raise Http404("Cyclusjaar niet gevonden") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Het cyclusjaar hoort nu bij het gekozen kader."))
+            return redirect("cycle:year-detail", pk=cycle_year.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "cycle_year": cycle_year}
+    return render(request, "cycle/year_attach.html", context, status=status)
 
 
 @login_required

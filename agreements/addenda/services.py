@@ -45,6 +45,8 @@ INTEGER_FIELDS = {"target_year"}
 # A target year: the agreements run from 2000 on; a year beyond 2100 is a typing error (and
 # 99999 would not fit the column).
 MIN_YEAR, MAX_YEAR = 2000, 2100
+# A verlenging bridges the time to a new framework; a longer run is a new framework.
+MAX_EXTENSION_YEARS = 5
 
 
 def _as_text(value: Any) -> str:
@@ -95,24 +97,37 @@ def addendum_propose(
     user: Any,
     title: str,
     reason: str,
-    changes: Iterable[ChangeSpec | Mapping[str, Any]],
+    changes: Iterable[ChangeSpec | Mapping[str, Any]] = (),
+    kind: str = Addendum.Kind.CHANGE,
+    new_period_end: int | None = None,
 ) -> Addendum:
-    """A working-group member proposes a change of the framework (status "voorstel")."""
+    """A working-group member proposes a change of the framework (status "voorstel").
+
+    A ``wijziging`` changes agreements or targets; a ``verlenging`` moves the framework's last
+    year to ``new_period_end`` (and may change agreements or targets as well)."""
     if not _can_propose(user, framework):
         raise PermissionDenied
     title, reason = title.strip(), reason.strip()
     if not title or not reason:
         raise ValidationError(_("Geef een titel en een motivering."))
     specs = [c if isinstance(c, ChangeSpec) else ChangeSpec(**c) for c in changes]
-    if not specs:
-        raise ValidationError(_("Een addendum wijzigt ten minste één afspraak of doel."))
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if kind == Addendum.Kind.EXTENSION:
+        _check_extension(framework, new_period_end)
+    elif kind == Addendum.Kind.CHANGE:
+        new_period_end = None
+        if not specs:
+            raise ValidationError(_("Een addendum wijzigt ten minste één afspraak of doel."))
+    else:
+        raise ValidationError(_("Onbekende soort addendum."))
     number = (framework.addenda.aggregate(last=Max("number"))["last"] or 0) + 1
     addendum = Addendum.objects.create(
         framework=framework,
         number=number,
         title=title,
         reason=reason,
+        kind=kind,
+        new_period_end=new_period_end,
         base_version=framework.version,
         proposed_by=user,
         proposed_at=timezone.now(),
@@ -142,8 +157,33 @@ def addendum_propose(
             new_value=new,
             order=order,
         )
-    audit_log(actor=user, action="addendum_propose", obj=addendum, number=number)
+    audit_log(
+        actor=user,
+        action="addendum_propose",
+        obj=addendum,
+        number=number,
+        kind=kind,
+        **({"new_period_end": new_period_end} if new_period_end else {}),
+    )
     return addendum
+
+
+def _check_extension(framework: Framework, new_period_end: int | None) -> None:
+    if new_period_end is None:
+        raise ValidationError(_("Geef het nieuwe laatste jaar van het kader."))
+    if new_period_end <= framework.period_end:
+        raise ValidationError(
+            _("Het nieuwe laatste jaar moet na %(year)s liggen, het huidige laatste jaar.")
+            % {"year": framework.period_end}
+        )
+    if new_period_end > framework.period_end + MAX_EXTENSION_YEARS:
+        raise ValidationError(
+            _(
+                "Een verlenging duurt ten hoogste %(years)s jaar (tot en met %(last)s); stel voor "
+                "een langere periode een nieuw kader op."
+            )
+            % {"years": MAX_EXTENSION_YEARS, "last": framework.period_end + MAX_EXTENSION_YEARS}
+        )
 
 
 def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Framework:
@@ -177,7 +217,14 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
             obj = change.target if change.target_id else change.agreement
             setattr(obj, change.field, _parse(change.field, change.new_value))
             obj.save(update_fields=[change.field])
-        Framework.objects.filter(pk=framework.pk).update(version=framework.version + 1)
+        moved: dict[str, Any] = {}
+        if addendum.is_extension:
+            # The one sanctioned change of a signed framework's period; an ended framework that
+            # is extended is in force again.
+            moved["period_end"] = addendum.new_period_end
+            if framework.status == Framework.Status.EXPIRED:
+                moved["status"] = Framework.Status.ADOPTED
+        Framework.objects.filter(pk=framework.pk).update(version=framework.version + 1, **moved)
     framework.refresh_from_db()
     addendum.status = Addendum.Status.ACCEPTED
     addendum.decided_at = signing_request.completed_at or timezone.now()
@@ -188,6 +235,7 @@ def addendum_apply(*, addendum: Addendum, signing_request: SigningRequest) -> Fr
         obj=addendum,
         from_version=framework.version - 1,
         to_version=framework.version,
+        **({"period_end": framework.period_end} if addendum.is_extension else {}),
     )
     return framework
 

@@ -64,7 +64,7 @@ class AddendumSignable(Signable):
             self.obj.status == Addendum.Status.CONCEPT
             and self.obj.base_version == self.obj.framework.version
             and self.obj.framework.signing_state != SIGNING_STATE_UP
-            and self.obj.changes.exists()
+            and (self.obj.is_extension or self.obj.changes.exists())
             and not self.obj.framework.addenda.filter(
                 status=Addendum.Status.UP_FOR_SIGNING
             ).exists()

@@ -68,7 +68,13 @@ def addendum_propose(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_framework_for_user(request.user, slug)
     if not _can_propose(request.user, framework):
         raise Http404("Kader niet gevonden")
-    form = AddendumForm(request.POST or None, framework=framework)
+    # "?soort=verlenging" (the notice of a cycle year without a framework in force) preselects it.
+    initial = (
+        {"kind": request.GET.get("soort")} if request.GET.get("soort") in Addendum.Kind else {}
+    )
+    if initial.get("kind") == Addendum.Kind.EXTENSION:
+        initial["title"] = _("Verlenging van %(framework)s") % {"framework": framework.title}
+    form = AddendumForm(request.POST or None, framework=framework, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         changes = []
@@ -84,6 +90,8 @@ def addendum_propose(request: HttpRequest, slug: str) -> HttpResponse:
                 title=data["title"],
                 reason=data["reason"],
                 changes=changes,
+                kind=data["kind"],
+                new_period_end=data["new_period_end"],
             )
         except PermissionDenied:
             raise Http404("Kader niet gevonden") from None

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Framework, Target
+from agreements.models import Addendum, Agreement, Framework, Target
 
 
 class SignForm(forms.Form):
@@ -108,8 +108,23 @@ class VerifyForm(forms.Form):
 
 
 class AddendumForm(forms.Form):
-    """One addendum with up to one change of an agreement's text and one of a target."""
+    """One addendum: a wijziging with up to one change of an agreement's text and one of a
+    target, or a verlenging of the framework's period (which may change those as well)."""
 
+    kind = forms.ChoiceField(
+        label=_("Soort addendum"),
+        choices=Addendum.Kind.choices,
+        initial=Addendum.Kind.CHANGE,
+        widget=forms.RadioSelect,
+        required=False,  # left out: a wijziging, as every addendum was before verlengingen
+    )
+    new_period_end = forms.IntegerField(
+        label=_("Verlengen tot en met"),
+        help_text=_("Alleen bij een verlenging: het nieuwe laatste jaar van het kader."),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+    )
     title = forms.CharField(label=_("Titel"), max_length=200)
     reason = forms.CharField(
         label=_("Motivering"),
@@ -146,11 +161,15 @@ class AddendumForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        cleaned["kind"] = cleaned.get("kind") or Addendum.Kind.CHANGE
+        extension = cleaned["kind"] == Addendum.Kind.EXTENSION
+        if extension and not cleaned.get("new_period_end") and "new_period_end" not in self.errors:
+            self.add_error("new_period_end", _("Geef het nieuwe laatste jaar van het kader."))
         if cleaned.get("agreement_text") and not cleaned.get("agreement"):
             self.add_error("agreement", _("Kies de afspraak waarvan de tekst verandert."))
         if cleaned.get("target_value") and not cleaned.get("target"):
             self.add_error("target", _("Kies het doel waarvan de waarde verandert."))
-        if not cleaned.get("agreement_text") and not cleaned.get("target_value"):
+        if not extension and not cleaned.get("agreement_text") and not cleaned.get("target_value"):
             raise forms.ValidationError(
                 _("Geef een nieuwe tekst van een afspraak of een nieuwe doelwaarde.")
             )

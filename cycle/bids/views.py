@@ -77,7 +77,7 @@ def bid_template(request: HttpRequest, pk: int) -> HttpResponse:
     content = bid_xlsx.build_template(
         cycle_year=cycle_year,
         corporation=corporation,
-        plan_year=milestone.deliverable_year if milestone else cycle_year.year + 1,
+        plan_year=milestone.deliverable_year if milestone else cycle_year.plan_year,
         lines=lines,
         notes=notes,
     )

@@ -186,7 +186,7 @@ def jaarschijf_create(
     existing = Jaarschijf.objects.filter(cycle_year=cycle_year).first()
     if existing is not None:
         return existing
-    plan_year = cycle_year.year + 1
+    plan_year = cycle_year.plan_year
     jaarschijf = Jaarschijf.objects.create(
         cycle_year=cycle_year, plan_year=plan_year, created_by=person(actor), is_demo=is_demo
     )

@@ -45,7 +45,7 @@ from cycle.jaarschijf import selectors
 from cycle.jaarschijf import services as js
 from cycle.jaarschijf.bid_updates import pending_corporations
 from cycle.models import Contribution, Jaarschijf, JaarschijfText, Milestone
-from cycle.selectors import step_deadline
+from cycle.selectors import cycle_year_framework_in_force, step_deadline
 from cycle.services import milestone_set_done
 
 KEY = "jaarschijf"
@@ -232,8 +232,17 @@ def signing_status(jaarschijf: Jaarschijf, user: Any) -> DocumentSigningStatus:
 
 
 def put_up_warnings(jaarschijf: Jaarschijf) -> list[str]:
-    """Why the working group might wait: bids newer than the jaarschijf, open comments."""
+    """Why the working group might wait: no framework in force for its year, bids newer than
+    the jaarschijf, open comments."""
     warnings = []
+    if cycle_year_framework_in_force(jaarschijf.cycle_year) is None:
+        warnings.append(
+            _(
+                "Er is geen vastgesteld kader voor %(year)s: de jaarschijf werkt een kader uit "
+                "dat voor dat jaar niet geldt. Stel een nieuw kader op of verleng het huidige."
+            )
+            % {"year": jaarschijf.plan_year}
+        )
     pending = pending_corporations(jaarschijf)
     if pending:
         warnings.append(

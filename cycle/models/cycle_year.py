@@ -37,6 +37,11 @@ class CycleYear(models.Model):
     def __str__(self) -> str:
         return f"{self.municipality} {self.year}"
 
+    @property
+    def plan_year(self) -> int:
+        """The year of the jaarschijf this cycle year drafts (cycle year 2026: jaarschijf 2027)."""
+        return self.year + 1
+
 
 class Milestone(models.Model):
     class Kind(models.TextChoices):

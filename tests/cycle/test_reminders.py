@@ -227,7 +227,8 @@ def up_for_signing(world, settings):
     jaarschijf = js.jaarschijf_set_state(
         actor=wg, jaarschijf=jaarschijf, state="definitief_concept"
     )
-    request = signing_put_up(signable=JaarschijfSignable(jaarschijf), user=wg)
+    # Confirmed: the world has no framework in force for 2026 (a warning).
+    request = signing_put_up(signable=JaarschijfSignable(jaarschijf), user=wg, confirmed=True)
     signature_add(
         signing_request=request,
         user=world.users["heemwonen-bestuur"],

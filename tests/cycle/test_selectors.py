@@ -17,10 +17,12 @@ from cycle.models import Bid
 from .conftest import amsterdam, full_lines
 
 TODAY = dt.date(2025, 6, 20)
-# Whole requests: session, user, membership and party (context processor) included.
-YEAR_DETAIL_QUERIES = 12
+# Whole requests: session, user, membership and party (context processor) included, and one
+# for the notice: the world has no framework in force for the jaarschijf year 2026, so the page
+# looks for one (cycle.selectors.framework_notice; with its own framework in force: none).
+YEAR_DETAIL_QUERIES = 13
 # + the framework's parties and the reading of a reading party (bid_mark_read).
-BID_DETAIL_QUERIES = 13
+BID_DETAIL_QUERIES = 14
 
 
 def grow(world, factor: int):

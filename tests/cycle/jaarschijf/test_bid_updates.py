@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements.models import SigningRequest
+from agreements.models import Framework, SigningRequest
 from agreements.signing.services import PutUpNeedsConfirmation, signing_put_up
 from core.actors import DEMO_LOADER
 from core.drafting.models import PieceChange
@@ -349,6 +349,8 @@ def test_the_put_up_button_shows_the_open_comments_and_asks_to_confirm(world, ja
 
 
 def test_putting_up_without_warnings_needs_no_confirmation(world, jaarschijf):
+    # Without warnings at all: a framework in force for 2026 too (an accepted verlenging).
+    Framework.objects.filter(pk=world.framework.pk).update(period_end=2026)
     jaarschijf = _final(world, jaarschijf)
     signing_put_up(signable=JaarschijfSignable(jaarschijf), user=world.users["werkgroep"])
     assert Jaarschijf.objects.get(pk=jaarschijf.pk).state == Jaarschijf.State.FOR_SIGNING

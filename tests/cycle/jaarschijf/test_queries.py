@@ -20,8 +20,10 @@ from .conftest import contribution_of
 # whether a bid is newer than the jaarschijf (four: the bids, their lines, the contributions
 # from a bid and the lines of the versions they came from), and the user's visit (read, then
 # updated: for "gewijzigd sinds mijn laatste bezoek"), and the round whose snapshot the page
-# names ("Ondertekende versie van ...", agreements.signing.snapshot).
-PAGE_QUERIES = 24
+# names ("Ondertekende versie van ...", agreements.signing.snapshot). And one for the notice:
+# the world has no framework in force for the jaarschijf's year 2026, so the page looks for one
+# (cycle.selectors.framework_notice; with the own framework in force that costs none).
+PAGE_QUERIES = 25
 # A single piece also counts its party's contributions under the same agreement (its name,
 # "1.2 HEEMwonen (2 van 5)").
 PIECE_QUERIES = 13

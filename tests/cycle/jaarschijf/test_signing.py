@@ -63,7 +63,11 @@ def _final(world, jaarschijf) -> Jaarschijf:
 def put_up(world, jaarschijf) -> SigningRequest:
     if jaarschijf.state == Jaarschijf.State.CONCEPT:
         jaarschijf = _final(world, jaarschijf)
-    return signing_put_up(signable=JaarschijfSignable(jaarschijf), user=world.users["werkgroep"])
+    # The world has no framework in force for the jaarschijf's year 2026: that is a warning
+    # (tests/cycle/test_framework_in_force.py), confirmed here like the others.
+    return signing_put_up(
+        signable=JaarschijfSignable(jaarschijf), user=world.users["werkgroep"], confirmed=True
+    )
 
 
 def sign(world, request: SigningRequest, party_slug: str, password: str = PASSWORD) -> Signature:
@@ -382,7 +386,11 @@ def test_the_page_offers_put_up_to_the_working_group_for_a_final_draft(world, ja
     page = client.get(reverse("cycle:jaarschijf-detail", args=[jaarschijf.pk]))
     put_up_url = reverse("agreements:signing-put-up", args=["jaarschijf", jaarschijf.pk])
     assert put_up_url in page.text
-    response = client.post(put_up_url)
+    # The world has no framework in force for 2026: the working group confirms that warning.
+    asked = client.post(put_up_url)
+    assert "Er is geen vastgesteld kader voor 2026" in asked.text
+    assert _state(jaarschijf) == Jaarschijf.State.FINAL_DRAFT
+    response = client.post(put_up_url, {"confirm": "1"})
     assert response.status_code == 302
     assert _state(jaarschijf) == Jaarschijf.State.FOR_SIGNING
 
