@@ -43,13 +43,21 @@ def framework_parties(framework: Framework) -> list[Party]:
     return sorted(framework.parties.all(), key=lambda p: (PARTY_KIND_ORDER.index(p.kind), p.name))
 
 
+# Long texts, written in the framework's plain-text format (headings, lists): the concept page
+# shows them as the framework's page does (agreements.templatetags.framework_format).
+FORMATTED_TEXTS = frozenset({"introduction", "highlights", "appendix", "text"})
+
+
 def _decorate(pieces: list, kind: str, threads: dict, present: dict, can_edit: bool) -> None:
     """Give pieces of one kind what the templates show (fields in two queries for all)."""
     rows = shown_fields(KINDS[kind], [KINDS[kind].snapshot(piece) for piece in pieces])
     for piece, fields in zip(pieces, rows, strict=True):
         drafting.decorate(piece, kind, threads, present)
         piece.label = _label(kind, piece)
-        piece.rows = fields
+        piece.rows = [
+            (label, value, name in FORMATTED_TEXTS)
+            for name, (label, value) in zip(KINDS[kind].fields, fields, strict=True)
+        ]
         piece.version = piece.draft_version
         piece.can_edit = can_edit
 
