@@ -2,8 +2,9 @@
 Gemeente Mergelrade with one corporation and one tenant organisation, a working group per
 party, a corporation member, a signatory per party with two-step verification set up as
 load_demo sets it up (the published demo secret, so tests/e2e/signing.py signs for them), a
-vastgesteld framework 2021-2025 with target codes of its own on the indicator catalogue, and
-its cycle year 2026 under it (no jaarschijf yet: the jaarschijf 2027 has no framework in force).
+framework 2021-2025 signed by every party through the signing services, with target codes of
+its own on the indicator catalogue, and its cycle year 2026 under it (no jaarschijf yet: the
+jaarschijf 2027 has no framework in force).
 
 Nothing here uses the demo's Kerkrade data: the journeys and tests that use it run the same
 whether load_demo ran or not.
@@ -20,6 +21,9 @@ from typing import Any
 from agreements.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from agreements.models import Framework, Membership, Party, Target
 from agreements.services import account_ensure
+from agreements.signing.framework import FrameworkSignable
+from agreements.signing.services import signature_add, signing_put_up
+from agreements.twofactor.models import AuthenticatorDevice
 from agreements.twofactor.services import demo_device_ensure
 from core.actors import DEMO_LOADER
 from cycle import services as cycle_services
@@ -36,6 +40,7 @@ from tests.factories import (
     TenantOrganisationFactory,
     ThemeFactory,
     indicator,
+    otp_code,
 )
 
 # username: (party key, role, first name, last name, job title)
@@ -183,6 +188,19 @@ def second_municipality() -> SecondMunicipality:
                 else {}
             ),
         )
+    # Signed by every party in the portal, as a framework drafted there would be.
+    request = signing_put_up(signable=FrameworkSignable(framework), user=users["mr-werkgroep"])
+    for username in SIGNATORIES:
+        user = users[username]
+        signature_add(
+            signing_request=request, user=user, password=DEMO_PASSWORD, otp_code=otp_code(user)
+        )
+    framework.refresh_from_db()
+    # That signing lies years back: the codes used then do not block today's (a code is
+    # accepted once per 30-second window).
+    AuthenticatorDevice.objects.filter(user__in=[users[name] for name in SIGNATORIES]).update(
+        last_t=-1
+    )
     cycle_year = cycle_services.cycle_year_create(
         actor=users["mr-werkgroep"], framework=framework, year=2026
     )
