@@ -556,8 +556,8 @@ def _make_concept_history(concept: Framework) -> None:
             data={
                 **kind.snapshot(target),
                 "value": value,
-                "note": f"{DEMO_PREFIX} de werkgroep stelt een hoger doel voor de nieuwe periode "
-                "voor.",
+                "note": f"{target.note}\n\n{DEMO_PREFIX} de werkgroep stelt voor de nieuwe "
+                f"periode een hoger doel voor ({format_number(value)}).".strip(),
             },
         )
         if corporation is not None:
