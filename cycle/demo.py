@@ -1,5 +1,7 @@
 """Demo data of the cycle: cycle years over each framework's period (+ the year after), their
-milestones, and bids of each corporation with several versions.
+milestones, and bids of each corporation with several versions. An ended framework gets its
+next one in concept (with some drafting by the demo users), and the year after the period goes
+to that concept before its jaarschijf is made.
 
 The seed gives no bids, so every figure here is generated deterministically (a hash of
 corporation, year, figure and version) and visibly marked: bids carry is_demo and every
