@@ -73,6 +73,7 @@ def test_the_working_group_starts_the_next_framework_as_a_copy(page, log_in, acc
     expect(page.get_by_text("Het kader is nu “Definitief concept”.")).to_be_visible()
     expect(page.locator(".pa-drafting")).to_contain_text("Definitief concept")
     expect(page.get_by_role("button", name="Terug naar concept")).to_be_visible()
-    expect(page.get_by_role("link", name="Beleidsstuk toevoegen")).to_have_count(0)
+    # A definitief concept is still edited until it is put up for signing (states.is_editable).
+    expect(page.get_by_role("link", name="Beleidsstuk toevoegen")).to_be_visible()
     accessible(page, "definitief concept")
     assert Framework.objects.get(title=TITLE).status == Framework.Status.DEFINITIVE_CONCEPT
