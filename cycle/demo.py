@@ -1,5 +1,7 @@
 """Demo data of the cycle: cycle years over each framework's period (+ the year after), their
-milestones, and bids of each corporation with several versions.
+milestones, and bids of each corporation with several versions. An ended framework gets its
+next one in concept (with some drafting by the demo users), and the year after the period goes
+to that concept before its jaarschijf is made.
 
 The seed gives no bids, so every figure here is generated deterministically (a hash of
 corporation, year, figure and version) and visibly marked: bids carry is_demo and every
@@ -290,12 +292,13 @@ def _evaluation_years(framework: Framework) -> list[CycleYear]:
             cycle_year__framework=framework, state=Jaarschijf.State.SIGNED
         ).values_list("plan_year", flat=True)
     )
-    years = [
-        cycle_year
-        for cycle_year in CycleYear.objects.filter(framework=framework).order_by("year")
-        if cycle_year.year - 1 in signed and cycle_year.year - 1 <= framework.period_end
-    ]
-    return years
+    # The municipality's cycle years: the one after the period may belong to the next framework.
+    return list(
+        CycleYear.objects.filter(
+            municipality=framework.municipality,
+            year__in=[year + 1 for year in signed if year <= framework.period_end],
+        ).order_by("year")
+    )
 
 
 def _make_evaluation(cycle_year: CycleYear, corporations: list[Party], *, latest: bool) -> bool:
@@ -392,6 +395,36 @@ def _make_end_evaluation(framework: Framework) -> int:
     return 1
 
 
+def _cycle_year(framework: Framework, year: int) -> CycleYear:
+    """The municipality's cycle year (under whichever framework it belongs to by now, so that a
+    second run finds the one attached to the next framework), or a new one under ``framework``."""
+    existing = (
+        CycleYear.objects.filter(municipality=framework.municipality, year=year)
+        .select_related("framework")
+        .first()
+    )
+    return services.cycle_year_create(
+        actor=DEMO_LOADER, framework=existing.framework if existing else framework, year=year
+    )
+
+
+def _next_framework_for(cycle_year: CycleYear) -> Framework | None:
+    """A framework in concept of the municipality whose period covers the cycle year's
+    jaarschijf, when the cycle year's own framework has ended before it."""
+    if cycle_year.framework.period_end >= cycle_year.plan_year:
+        return None
+    return (
+        Framework.objects.filter(
+            municipality=cycle_year.municipality,
+            status__in=DRAFTING_STATUSES,
+            period_start__lte=cycle_year.plan_year,
+            period_end__gte=cycle_year.plan_year,
+        )
+        .order_by("-period_start", "-pk")
+        .first()
+    )
+
+
 def load(fixtures_dir: Path) -> list[str]:
     report = []
     today = dt.date(2026, 11, 1)  # fixed, so that the demo is the same whenever it is loaded
@@ -399,15 +432,14 @@ def load(fixtures_dir: Path) -> list[str]:
     for framework in Framework.objects.exclude(status__in=DRAFTING_STATUSES).order_by("slug"):
         corporations = list(framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name"))
         years = list(range(framework.period_start, framework.period_end + 2))
+        cycle_years = [_cycle_year(framework, year) for year in years]
         bids = 0
         jaarschijven = 0
-        for year in years:
-            cycle_year = services.cycle_year_create(
-                actor=DEMO_LOADER, framework=framework, year=year
-            )
-            bids += _make_bids(cycle_year, corporations, last_year=year == years[-1])
-            _close_past_milestones(cycle_year, min(today, dt.date(year + 1, 1, 1)))
-            jaarschijven += _make_jaarschijf(cycle_year, current=year == years[-1])
+        # Every year but the last: its bids and its (signed) jaarschijf under this framework.
+        for cycle_year in cycle_years[:-1]:
+            bids += _make_bids(cycle_year, corporations, last_year=False)
+            _close_past_milestones(cycle_year, min(today, dt.date(cycle_year.year + 1, 1, 1)))
+            jaarschijven += _make_jaarschijf(cycle_year, current=False)
         evaluation_years = _evaluation_years(framework)
         evaluations = sum(
             _make_evaluation(cy, corporations, latest=cy == evaluation_years[-1])
@@ -416,14 +448,32 @@ def load(fixtures_dir: Path) -> list[str]:
         if evaluation_years:
             _make_first_year_figures(framework, corporations, evaluation_years[0].year - 1)
         end_evaluations = _make_end_evaluation(framework)
+        drafted = _make_next_framework(framework)
+        # The current year: the year after an ended period goes to the concept that covers its
+        # jaarschijf (before that jaarschijf exists); its bids and jaarschijf are then built on
+        # the concept's agreements, while its evaluation still evaluates this framework's last
+        # jaarschijf.
+        current = cycle_years[-1]
+        successor = _next_framework_for(current)
+        if successor is not None:
+            current = services.cycle_year_attach(
+                actor=DEMO_LOADER, cycle_year=current, framework=successor
+            )
+        corporations = list(
+            current.framework.parties.filter(kind=Party.Kind.CORPORATION).order_by("name")
+        )
+        bids += _make_bids(current, corporations, last_year=True)
+        _close_past_milestones(current, min(today, dt.date(current.year + 1, 1, 1)))
+        jaarschijven += _make_jaarschijf(current, current=True)
         report.append(
             f"jaarcyclus {framework.title}: {len(years)} cyclusjaren ({years[0]}-{years[-1]}), "
             f"{bids} nieuwe demobiedingen, {jaarschijven} nieuwe jaarschijven, "
             f"{evaluations} nieuwe evaluaties, {end_evaluations} nieuwe eindevaluaties"
         )
-        drafted = _make_next_framework(framework)
         if drafted is not None:
             report.append(f"concept {drafted.title} (kopie van {framework.title})")
+        if current.framework_id != framework.pk:
+            report.append(f"cyclusjaar {current.year} valt onder {current.framework.title}")
     return report
 
 
@@ -465,4 +515,112 @@ def _make_next_framework(framework: Framework) -> Framework | None:
             date=day,
             source=f"{DEMO_PREFIX} voorbeeldverwijzing, geen echt besluit",
         )
+    _make_concept_history(drafted)
     return drafted
+
+
+def _make_concept_history(concept: Framework) -> None:
+    """Some drafting on the concept, through the piece services with real demo users, so that
+    its history shows word diffs: a target's value and an agreement's text changed, a target
+    added, and two comment threads (one answered and resolved, one open). Marked as demo data."""
+    from agreements.drafting import services as pieces
+    from agreements.models import Agreement, Target
+    from core.drafting import services as threads
+    from core.numbers import format_number
+
+    werkgroep, corporation, tenants = (
+        _demo_user("werkgroep"),
+        _demo_user("heemwonen"),
+        _demo_user("huurders"),
+    )
+    if werkgroep is None:
+        return
+    document = pieces.FrameworkDrafted(concept)
+    ordered = ("agreement__theme__number", "agreement__number", "order", "id")
+    target = (
+        Target.objects.filter(
+            agreement__theme__framework=concept,
+            kind=Target.Kind.PERIOD_COUNT,
+            value__isnull=False,
+        )
+        .order_by(*ordered)
+        .first()
+    )
+    if target is not None:
+        kind = pieces.KINDS[pieces.TARGET]
+        value = target.value + max(1, (target.value / 10).quantize(Decimal(1)))
+        pieces.framework_piece_update(
+            actor=werkgroep,
+            framework=concept,
+            kind=pieces.TARGET,
+            piece_id=target.pk,
+            expected_version=target.draft_version,
+            data={
+                **kind.snapshot(target),
+                "value": value,
+                "note": f"{target.note}\n\n{DEMO_PREFIX} de werkgroep stelt voor de nieuwe "
+                f"periode een hoger doel voor ({format_number(value)}).".strip(),
+            },
+        )
+        if corporation is not None:
+            remark = threads.comment_add(
+                actor=corporation,
+                document=document,
+                piece_type=pieces.TARGET,
+                piece_id=target.pk,
+                text=f"{DEMO_PREFIX} is {format_number(value)} haalbaar met de huidige bouwkosten?",
+                notify=False,
+            )
+            threads.comment_add(
+                actor=werkgroep,
+                document=document,
+                piece_type=pieces.TARGET,
+                piece_id=target.pk,
+                text=f"{DEMO_PREFIX} ja: de gemeente draagt bij uit het volkshuisvestingsfonds.",
+                parent=remark,
+                notify=False,
+            )
+            threads.comment_set_resolved(actor=werkgroep, comment=remark, resolved=True)
+    agreement = (
+        Agreement.objects.filter(theme__framework=concept)
+        .exclude(text="")
+        .order_by("theme__number", "number")
+        .first()
+    )
+    if agreement is not None:
+        kind = pieces.KINDS[pieces.AGREEMENT]
+        pieces.framework_piece_update(
+            actor=werkgroep,
+            framework=concept,
+            kind=pieces.AGREEMENT,
+            piece_id=agreement.pk,
+            expected_version=agreement.draft_version,
+            data={
+                **kind.snapshot(agreement),
+                "text": f"{agreement.text}\n\n{DEMO_PREFIX} de partijen herijken deze afspraak "
+                f"in {concept.period_start} aan de nieuwe woonvisie.",
+            },
+        )
+        pieces.framework_piece_add(
+            actor=werkgroep,
+            framework=concept,
+            kind=pieces.TARGET,
+            parent_id=agreement.pk,
+            data={
+                "label": f"{DEMO_PREFIX} jaarlijks overleg over de voortgang met de huurders",
+                "kind": Target.Kind.PERIOD_COUNT,
+                "direction": Target.Direction.AT_LEAST,
+                "value": concept.period_end - concept.period_start + 1,
+                "unit": "overleggen",
+                "target_year": concept.period_end,
+            },
+        )
+        if tenants is not None:
+            threads.comment_add(
+                actor=tenants,
+                document=document,
+                piece_type=pieces.AGREEMENT,
+                piece_id=agreement.pk,
+                text=f"{DEMO_PREFIX} de huurders willen bij die herijking betrokken zijn.",
+                notify=False,
+            )

@@ -83,9 +83,11 @@ def year_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "bid_statuses": statuses,
         "can_manage": access.can_manage_milestones(request.user, cycle_year),
         "is_corporation": is_corporation,
+        # The municipality's years, also across frameworks (the year after a period belongs to
+        # the next one): the cycle runs on from year to year.
         "years": access.visible_cycle_years(request.user)
-        .filter(framework=cycle_year.framework)
-        .order_by("year"),
+        .filter(municipality=cycle_year.municipality_id)
+        .order_by("year", "framework__slug"),
     }
     return render(request, "cycle/year_detail.html", context)
 

@@ -110,9 +110,10 @@ def last_evaluation(framework: Framework) -> Evaluation | None:
     """The yearly evaluation of the framework's latest plan year within its period."""
     return (
         Evaluation.objects.filter(
-            cycle_year__framework=framework, jaarschijf__plan_year__lte=framework.period_end
+            jaarschijf__cycle_year__framework=framework,
+            jaarschijf__plan_year__lte=framework.period_end,
         )
-        .select_related("cycle_year__framework", "cycle_year__municipality", "jaarschijf")
+        .select_related("cycle_year__municipality", "jaarschijf__cycle_year__framework")
         .order_by("-jaarschijf__plan_year")
         .first()
     )

@@ -66,7 +66,7 @@ def visible_evaluations(user: AnyUser) -> QuerySet[Evaluation]:
         "cycle_year__framework",
         "cycle_year__framework__municipality",
         "cycle_year__municipality",
-        "jaarschijf",
+        "jaarschijf__cycle_year__framework",
         "adopted_by",
     ).filter(cycle_year__framework__in=visible_frameworks(user).values("pk"))
 
@@ -88,7 +88,7 @@ def get_party_for_entry(user: AnyUser, evaluation: Evaluation, slug: str | None)
     if not slug or slug == membership.party.slug:
         party = membership.party
     elif own.is_working_group:
-        party = evaluation.cycle_year.framework.parties.filter(slug=slug).first()
+        party = evaluation.framework.parties.filter(slug=slug).first()
         if party is None:
             raise Http404("Partij niet gevonden")
     else:

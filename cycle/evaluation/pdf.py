@@ -43,7 +43,11 @@ DOCUMENT = pdf_jobs.PdfDocument(
     template=TEMPLATE,
     context=pdf_context,
     stem=lambda evaluation: f"evaluatie-{evaluation.jaarschijf.plan_year}-{evaluation.pk}",
-    related=("cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"),
+    related=(
+        "cycle_year__framework__municipality",
+        "cycle_year__municipality",
+        "jaarschijf__cycle_year__framework__municipality",
+    ),
     task="cycle.evaluation.tasks.render_evaluation_pdf",
 )
 

@@ -184,7 +184,7 @@ class EvaluationSummary:
 
     @property
     def framework(self):
-        return self.evaluation.cycle_year.framework
+        return self.evaluation.framework
 
     @property
     def target_statuses(self) -> list[TargetStatus]:
@@ -329,7 +329,7 @@ def _chart(
 def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
     """Everything the overview page and the PDF show, in a fixed number of queries."""
     cycle_year = evaluation.cycle_year
-    framework = cycle_year.framework
+    framework = evaluation.framework
     municipality = cycle_year.municipality
     jaarschijf = evaluation.jaarschijf
     year = jaarschijf.plan_year
@@ -372,7 +372,7 @@ def evaluation_summary(evaluation: Evaluation) -> EvaluationSummary:
     # Realised quantities per target and plan year, over every evaluation of the framework so
     # far (this one included): the multi-year progress.
     realised_rows = ContributionRealisation.objects.filter(
-        evaluation__cycle_year__framework=framework,
+        evaluation__jaarschijf__cycle_year__framework=framework,
         evaluation__jaarschijf__plan_year__lte=year,
         contribution__target__isnull=False,
         realised_quantity__isnull=False,

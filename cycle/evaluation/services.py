@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from cycle.models import (
 def _lock(evaluation: Evaluation) -> Evaluation:
     return (
         Evaluation.objects.select_for_update(of=("self",))
-        .select_related("cycle_year__framework", "jaarschijf")
+        .select_related("cycle_year__framework", "jaarschijf__cycle_year__framework")
         .get(pk=evaluation.pk)
     )
 
@@ -56,14 +56,20 @@ def _require_concept(evaluation: Evaluation) -> None:
 
 
 def evaluated_jaarschijf(cycle_year: CycleYear) -> Jaarschijf | None:
-    """Last year's jaarschijf: the one for plan year (cycle year - 1), signed."""
+    """Last year's jaarschijf: the municipality's one for plan year (cycle year - 1), signed.
+    It may sit under another framework than the cycle year (the year after a period belongs to
+    the next framework, while it evaluates the last jaarschijf of the old one); the cycle
+    year's own framework goes first."""
     return (
         Jaarschijf.objects.filter(
-            cycle_year__framework_id=cycle_year.framework_id,
+            cycle_year__municipality_id=cycle_year.municipality_id,
             plan_year=cycle_year.year - 1,
             state=Jaarschijf.State.SIGNED,
         )
-        .select_related("cycle_year")
+        .select_related("cycle_year__framework")
+        .order_by(
+            Case(When(cycle_year__framework_id=cycle_year.framework_id, then=0), default=1), "pk"
+        )
         .first()
     )
 
@@ -252,7 +258,7 @@ def year_figures_save(
     _require_concept(evaluation)
     if (
         corporation.kind != Party.Kind.CORPORATION
-        or not evaluation.cycle_year.framework.parties.filter(pk=corporation.pk).exists()
+        or not evaluation.framework.parties.filter(pk=corporation.pk).exists()
     ):
         raise ValidationError(_("Jaarcijfers horen bij een corporatie van het kader."))
     if not rules.can_enter_figures(actor, evaluation, corporation):

@@ -191,9 +191,9 @@ def evaluation_content(evaluation: Evaluation) -> dict[str, Any]:
     adopted and when) are not content.
     """
     obj = Evaluation.objects.select_related(
-        "cycle_year__framework", "cycle_year__municipality", "jaarschijf"
+        "cycle_year__municipality", "jaarschijf__cycle_year__framework"
     ).get(pk=evaluation.pk)
-    framework = obj.cycle_year.framework
+    framework = obj.framework
     year = obj.jaarschijf.plan_year
     realisations = sorted(
         ContributionRealisation.objects.filter(evaluation=obj).select_related(
@@ -291,7 +291,7 @@ class EvaluationSignable(Signable):
         return evaluation_content(self.obj)
 
     def parties(self) -> list[Party]:
-        return framework_parties(self.obj.cycle_year.framework)
+        return framework_parties(self.obj.framework)
 
     def pdf_template(self) -> str:
         from cycle.evaluation.pdf import TEMPLATE
@@ -302,7 +302,9 @@ class EvaluationSignable(Signable):
         from cycle.evaluation.pdf import pdf_context
 
         evaluation = Evaluation.objects.select_related(
-            "cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"
+            "cycle_year__framework__municipality",
+            "cycle_year__municipality",
+            "jaarschijf__cycle_year__framework__municipality",
         ).get(pk=self.obj.pk)
         return pdf_context(evaluation)
 
@@ -314,7 +316,9 @@ class EvaluationSignable(Signable):
 
     def page_context(self) -> dict[str, Any]:
         evaluation = Evaluation.objects.select_related(
-            "cycle_year__framework__municipality", "cycle_year__municipality", "jaarschijf"
+            "cycle_year__framework__municipality",
+            "cycle_year__municipality",
+            "jaarschijf__cycle_year__framework__municipality",
         ).get(pk=self.obj.pk)
         summary = selectors.evaluation_summary(evaluation)
         return {"evaluation": evaluation, "summary": summary, "framework": summary.framework}
@@ -407,7 +411,7 @@ def signing_status(evaluation: Evaluation, user: Any) -> DocumentSigningStatus:
     ``templates/cycle/evaluation/_signing.html`` as the context variable ``signing``."""
     return document_signing_status(
         signable=EvaluationSignable(evaluation),
-        framework=evaluation.cycle_year.framework,
+        framework=evaluation.framework,
         user=user,
         can_put_up=lambda request: (
             (request is None or request.status == SigningRequest.Status.DECLINED)

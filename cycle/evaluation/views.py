@@ -39,7 +39,7 @@ def _base(request: HttpRequest, evaluation) -> dict:
     cycle_year = evaluation.cycle_year
     user = request.user
     party_ids = rules.editable_party_ids(user, evaluation)
-    parties = list(cycle_year.framework.parties.all())
+    parties = list(evaluation.framework.parties.all())
     # Up for signing or signed: nothing can be entered (the services refuse it too).
     signing_frozen = evaluation_signing.is_frozen_by_signing(evaluation)
     if signing_frozen or evaluation.is_adopted:
@@ -47,7 +47,7 @@ def _base(request: HttpRequest, evaluation) -> dict:
     return {
         "evaluation": evaluation,
         "cycle_year": cycle_year,
-        "framework": cycle_year.framework,
+        "framework": evaluation.framework,
         "signing_frozen": signing_frozen,
         "can_manage": rules.can_manage(user, cycle_year),
         "can_comment": rules.can_comment(user, evaluation),

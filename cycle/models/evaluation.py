@@ -72,6 +72,12 @@ class Evaluation(SignedInOwnRounds):
         "De evaluatie ligt ter ondertekening of is ondertekend en kan niet worden gewijzigd."
     )
 
+    @property
+    def framework(self):
+        """The framework of the evaluated jaarschijf: its agreements and targets are evaluated,
+        its parties sign. The cycle year may belong to the next one (the year after a period)."""
+        return self.jaarschijf.cycle_year.framework
+
     def freeze_allows(self, old: models.Model, changed: set[str]) -> bool:
         if (
             "pdf" in changed

@@ -259,6 +259,20 @@ def test_the_working_group_attaches_on_its_page_after_confirming(world, successo
     assert "het nieuwe kader wordt opgesteld" in response.content.decode()
 
 
+def test_an_attached_cycle_year_links_to_the_years_of_the_old_framework(world, successor):
+    earlier = services.cycle_year_create(
+        actor=world.users["werkgroep"], framework=world.framework, year=2024
+    )
+    services.cycle_year_attach(
+        actor=world.users["werkgroep"], cycle_year=world.cycle_year, framework=successor
+    )
+    client = client_of(world.users["werkgroep"])
+    page = client.get(reverse("cycle:year-detail", args=[world.cycle_year.pk])).content.decode()
+    assert reverse("cycle:year-detail", args=[earlier.pk]) in page
+    back = client.get(reverse("cycle:year-detail", args=[earlier.pk])).content.decode()
+    assert reverse("cycle:year-detail", args=[world.cycle_year.pk]) in back
+
+
 def test_the_attach_page_shows_a_refusal(world, successor, jaarschijf):
     client = client_of(world.users["werkgroep"])
     url = reverse("cycle:year-attach", args=[world.cycle_year.pk])

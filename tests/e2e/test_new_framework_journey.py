@@ -3,15 +3,19 @@ clicks "Nieuw kader", chooses the copy of the 2021-2025 framework, fills in 2026
 on the concept, adds a policy-basis entry and makes it a definitief concept. axe-core (WCAG 2.1
 A/AA) on every page.
 
-load_demo already drafts a concept 2026-2030 (the demo's own); it is removed first, so that
-the journey starts where a working group stands when the old framework has just ended.
+load_demo already drafts a concept 2026-2030 (the demo's own), with the cycle year 2026 and its
+jaarschijf under it; so the server here holds only the framework and the demo accounts
+(agreements.demo), where a working group stands when the old framework has just ended.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from agreements.drafting.states import DRAFTING_STATUSES
+import pytest
+from django.conf import settings
+
 from agreements.models import Framework
 
 try:
@@ -22,8 +26,16 @@ except ImportError:  # conftest skips every test here
 TITLE = "Meerjarig kader prestatieafspraken 2026-2030"
 
 
+@pytest.fixture
+def demo_server(live_server):
+    """The live server with the transcribed framework and the demo accounts only."""
+    from agreements import demo
+
+    demo.load(Path(settings.BASE_DIR) / "fixtures" / "kerkrade")
+    return live_server
+
+
 def test_the_working_group_starts_the_next_framework_as_a_copy(page, log_in, accessible):
-    Framework.objects.filter(is_demo=True, status__in=DRAFTING_STATUSES).delete()
     log_in(page, "werkgroep")
     page.get_by_role("link", name="Meerjarig kader", exact=True).first.click()
     page.get_by_role("link", name="Nieuw kader", exact=True).click()
@@ -61,6 +73,7 @@ def test_the_working_group_starts_the_next_framework_as_a_copy(page, log_in, acc
     expect(page.get_by_text("Het kader is nu “Definitief concept”.")).to_be_visible()
     expect(page.locator(".pa-drafting")).to_contain_text("Definitief concept")
     expect(page.get_by_role("button", name="Terug naar concept")).to_be_visible()
-    expect(page.get_by_role("link", name="Beleidsstuk toevoegen")).to_have_count(0)
+    # A definitief concept is still edited until it is put up for signing (states.is_editable).
+    expect(page.get_by_role("link", name="Beleidsstuk toevoegen")).to_be_visible()
     accessible(page, "definitief concept")
     assert Framework.objects.get(title=TITLE).status == Framework.Status.DEFINITIVE_CONCEPT

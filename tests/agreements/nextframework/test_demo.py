@@ -32,5 +32,6 @@ def test_the_demo_concept_takes_its_baselines_from_the_end_values(demo):
         )
 
 
-def test_the_demo_runs_no_cycle_under_the_concept(demo):
-    assert not Framework.objects.get(title=TITLE).cycle_years.exists()
+def test_the_demo_runs_only_the_year_after_the_old_period_under_the_concept(demo):
+    concept = Framework.objects.get(title=TITLE)
+    assert list(concept.cycle_years.values_list("year", flat=True)) == [demo.period_end + 1]

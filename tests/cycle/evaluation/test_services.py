@@ -238,3 +238,29 @@ def test_conclusions_and_task_by_the_working_group(world, evaluation):
             conclusion="",
             permit_holder_task=None,
         )
+
+
+def test_a_cycle_year_under_the_next_framework_evaluates_the_old_framework_s_jaarschijf(
+    world, eval_year
+):
+    """The year after a period belongs to the concept that covers its jaarschijf; its evaluation
+    is still of last year's jaarschijf, with the old framework's agreements and parties."""
+    from agreements.models import Framework
+    from cycle import services
+    from cycle.evaluation.selectors import evaluation_summary
+    from tests.cycle.conftest import build_framework
+
+    concept = build_framework(world.parties, slug="kerkrade-2026-2030")
+    Framework.objects.filter(pk=concept.pk).update(
+        period_start=2026, period_end=2030, status=Framework.Status.CONCEPT
+    )
+    moved = services.cycle_year_attach(
+        actor=world.users["werkgroep"], cycle_year=eval_year, framework=concept
+    )
+
+    evaluation = es.evaluation_start(actor=world.users["werkgroep"], cycle_year=moved)
+
+    assert evaluation.jaarschijf.plan_year == 2025
+    assert evaluation.framework == world.framework
+    summary = evaluation_summary(evaluation)
+    assert {theme.theme.framework_id for theme in summary.themes} == {world.framework.pk}
