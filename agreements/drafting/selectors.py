@@ -3,6 +3,7 @@ each with its comments and who has it open, in a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +152,30 @@ def snapshot_text(snapshot: dict | None) -> str:
     """The texts of any piece's snapshot, for the history's word diff."""
     snapshot = snapshot or {}
     return "\n\n".join(str(snapshot[name]) for name in TEXT_KEYS if snapshot.get(name)).strip()
+
+
+def with_changed_fields(changes: list[PieceChange]) -> list[PieceChange]:
+    """Give each change of a piece the fields beside its texts that it changed, as people read
+    them: (label, before, after), e.g. ("Doelwaarde", "478", "526"). The texts have their word
+    diff; two queries per kind of piece, whatever the number of changes."""
+    by_kind: dict[str, list[PieceChange]] = defaultdict(list)
+    for change in changes:
+        change.fields = []
+        if change.piece_type in KINDS and change.before is not None:
+            by_kind[change.piece_type].append(change)
+    for key, group in by_kind.items():
+        kind = KINDS[key]
+        shown = shown_fields(kind, [s for c in group for s in (c.before, c.after)])
+        for index, change in enumerate(group):
+            before, after = shown[2 * index], shown[2 * index + 1]
+            change.fields = [
+                (label, was, now)
+                for name, (label, was), (_label, now) in zip(
+                    kind.fields, before, after, strict=True
+                )
+                if was != now and name not in kind.text_fields
+            ]
+    return changes
 
 
 def piece_labels(changes: list[PieceChange]) -> dict[tuple[str, int], str]:

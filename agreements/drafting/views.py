@@ -342,7 +342,9 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     context = _context(
         request,
         framework,
-        changes=drafting.with_diffs(changes, labels, DOCUMENT, selectors.snapshot_text),
+        changes=selectors.with_changed_fields(
+            drafting.with_diffs(changes, labels, DOCUMENT, selectors.snapshot_text)
+        ),
         page_obj=page,
         document_piece=DOCUMENT,
     )

@@ -73,8 +73,8 @@ class CopyAdjustment:
 
 
 def copy_adjustments(framework: Framework) -> list[CopyAdjustment]:
-    """Per copied target whose year fell outside the new period: what it was and is (two
-    queries whatever the size)."""
+    """Per copied target whose year had passed when the new period starts: what it was and is
+    (two queries whatever the size)."""
     targets = (
         Target.objects.filter(agreement__theme__framework=framework, copied_from__isnull=False)
         .select_related("agreement__theme", "copied_from")

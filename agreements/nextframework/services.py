@@ -76,8 +76,10 @@ def _fields(obj: Model, *, exclude: set[str]) -> dict[str, Any]:
     }
 
 
-def _within(year: int | None, framework: Framework, fallback: int) -> int | None:
-    if year is None or framework.period_start <= year <= framework.period_end:
+def _not_passed(year: int | None, framework: Framework, fallback: int) -> int | None:
+    """A year that the new period has already left behind becomes ``fallback``; a later one is
+    kept: a long-term goal ("gasloos in 2050") keeps its meaning beyond the period."""
+    if year is None or year >= framework.period_start:
         return year
     return fallback
 
@@ -105,8 +107,10 @@ def _copy_content(
             counts["agreements"] += 1
             for target in agreement.targets.all():
                 values = _fields(target, exclude={"agreement", "copied_from"})
-                values["target_year"] = _within(target.target_year, framework, framework.period_end)
-                values["period_start"] = _within(
+                values["target_year"] = _not_passed(
+                    target.target_year, framework, framework.period_end
+                )
+                values["period_start"] = _not_passed(
                     target.period_start, framework, framework.period_start
                 )
                 baseline = baselines.get(target.pk)

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+# The framework named is the one the jaarschijf is drafted under; the evaluated jaarschijf may
+# belong to the previous framework (the first year of a new one), so it comes after.
 SENTENCE = (
-    "In de jaarcyclus 2025 dienen de corporaties hun bod voor 2026 in, stellen de partijen "
-    "samen de jaarschijf 2026 op en evalueren zij de jaarschijf 2024, onder het meerjarig "
-    "kader Lokaal meerjarig kader Kerkrade 2021-2025 (2021-2025)."
+    "In de jaarcyclus 2025 dienen de corporaties hun bod voor 2026 in en stellen de partijen "
+    "samen de jaarschijf 2026 op, onder het meerjarig kader Lokaal meerjarig kader Kerkrade "
+    "2021-2025 (2021-2025); ook evalueren zij de jaarschijf 2024."
 )
 
 

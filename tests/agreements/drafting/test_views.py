@@ -187,6 +187,23 @@ def test_the_concept_history_lists_changes_with_their_word_diff(world, concept):
     assert "<ins>Wij bouwen samen</ins>" in html
 
 
+def test_the_concept_history_shows_a_changed_value_as_people_read_it(world, concept):
+    target = target_of(concept)
+    _post_target(_client(world, "werkgroep"), concept, target, 1, "4.100")
+    url = reverse("agreements:concept-history", args=[concept.slug])
+    html = _client(world, "huurders").get(url).content.decode()
+    assert "Doelwaarde: 478 → 4.100" in html
+    # the history's query count does not grow with its entries
+    client = _client(world, "huurders")
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    _post_target(_client(world, "werkgroep"), concept, target, 2, "4.200")
+    _post_target(_client(world, "werkgroep"), concept, target, 3, "4.300")
+    with CaptureQueriesContext(connection) as three:
+        client.get(url)
+    assert len(three) == len(one)
+
+
 def test_a_theme_added_without_a_number_gets_the_next_one(world, concept):
     from agreements.models import Theme
 

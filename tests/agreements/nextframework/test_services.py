@@ -83,13 +83,21 @@ def test_end_values_become_the_baselines_with_their_dates(world):
     assert (passend.baseline_value, passend.baseline_date) == (None, None)
 
 
-def test_a_target_year_outside_the_new_period_becomes_its_last_year_and_is_listed(world):
+def test_a_target_year_that_has_passed_becomes_the_periods_last_year_and_is_listed(world):
     framework = start(world)
     sloop = copied(framework, "sloop")
     assert (sloop.period_start, sloop.target_year) == (2026, 2030)
     assert copied(framework, "passend").target_year is None
     adjusted = {(a.target.code, a.field, a.old, a.new) for a in copy_adjustments(framework)}
     assert adjusted == {("sloop", "target_year", 2025, 2030), ("sloop", "period_start", 2021, 2026)}
+
+
+def test_a_long_term_target_year_beyond_the_new_period_is_kept(world):
+    # "gasloos in 2050": a goal beyond the period keeps its year, and nothing is listed
+    Target.objects.filter(pk=world.late_target.pk).update(target_year=2050, period_start=None)
+    framework = start(world, period=(2026, 2030))
+    assert copied(framework, "sloop").target_year == 2050
+    assert copy_adjustments(framework) == []
 
 
 def test_a_target_year_inside_the_new_period_is_kept(world):
