@@ -577,6 +577,8 @@ class PolicyBasis(FrozenModel):
         help_text=_("Een verwijzing (raadsbesluit, kenmerk) of een webadres."),
     )
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    # Raised by every edit: a save based on an older version is refused (no lost update).
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
 
     objects = FrozenQuerySet.as_manager()
     freeze_document = "agreements.Framework"

@@ -73,3 +73,5 @@ class PolicyBasisForm(forms.Form):
         required=False,
         help_text=_("Een verwijzing (raadsbesluit, kenmerk) of een webadres."),
     )
+    # The version the editor started from (empty for a new entry).
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

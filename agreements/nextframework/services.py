@@ -296,10 +296,23 @@ def policy_basis_update(
     title: str,
     date: dt.date | None = None,
     source: str = "",
+    version: int | None = None,
 ) -> PolicyBasis:
+    """Save an entry edited from ``version``; refused, changing nothing, when someone saved it
+    in between (the form keeps what this editor typed)."""
     _check_drafter(actor, entry.framework)
-    entry.title, entry.source = _clean_entry(kind, title, source)
-    entry.kind, entry.date = kind, date
+    title, source = _clean_entry(kind, title, source)
+    current = PolicyBasis.objects.select_for_update().get(pk=entry.pk)
+    if version is not None and current.version != version:
+        raise ValidationError(
+            _(
+                "Iemand anders heeft dit beleidsstuk intussen gewijzigd (nu: “%(title)s”). Uw "
+                "invoer staat hieronder nog: sla opnieuw op om haar te bewaren."
+            )
+            % {"title": current.title}
+        )
+    entry.title, entry.source, entry.kind, entry.date = title, source, kind, date
+    entry.version = current.version + 1
     entry.save()
     audit_log(actor=actor, action="policy_basis_update", obj=entry.framework, title=entry.title)
     return entry

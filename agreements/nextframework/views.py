@@ -89,21 +89,33 @@ def framework_status(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _policy_basis_form(request: HttpRequest, framework: Framework, entry: PolicyBasis | None):
     initial = (
-        {"kind": entry.kind, "title": entry.title, "date": entry.date, "source": entry.source}
+        {
+            "kind": entry.kind,
+            "title": entry.title,
+            "date": entry.date,
+            "source": entry.source,
+            "version": entry.version,
+        }
         if entry
         else {}
     )
     form = PolicyBasisForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
         try:
             if entry is None:
-                services.policy_basis_add(
-                    actor=request.user, framework=framework, **form.cleaned_data
-                )
+                services.policy_basis_add(actor=request.user, framework=framework, **data)
             else:
-                services.policy_basis_update(actor=request.user, entry=entry, **form.cleaned_data)
+                services.policy_basis_update(
+                    actor=request.user, entry=entry, version=version, **data
+                )
         except ValidationError as error:
             form.add_error(None, error)
+            if entry is not None:
+                # Saving again now keeps this editor's version over the current one.
+                form.data = form.data.copy()
+                form.data["version"] = PolicyBasis.objects.get(pk=entry.pk).version
         else:
             messages.success(request, _("De beleidsbasis is bijgewerkt."))
             return redirect(_basis_url(framework))

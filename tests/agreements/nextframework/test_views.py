@@ -139,6 +139,29 @@ def test_adding_a_policy_basis_entry_shows_it_on_the_page(world, concept, client
     assert "Regionale afspraak : Regionale woonagenda (14 maart 2025)" in page
 
 
+def test_a_stale_policy_basis_edit_is_refused_and_keeps_what_was_typed(world, concept, client_for):
+    entry = concept.policy_basis.get()
+    url = reverse("agreements:policy-basis-edit", args=[concept.slug, entry.pk])
+    fields = {"kind": entry.kind, "date": "", "source": ""}
+    first, second = client_for(world.working_group), client_for(world.working_group)
+    assert 'name="version" value="1"' in first.get(url).content.decode()
+    assert first.post(url, {**fields, "title": "Woonvisie 2026", "version": 1}).status_code == 302
+    # The second editor opened the form at version 1 too.
+    response = second.post(url, {**fields, "title": "Woonvisie 2025-2030", "version": 1})
+    page = text(response)
+    assert response.status_code == 200
+    assert "Iemand anders heeft dit beleidsstuk intussen gewijzigd (nu: “Woonvisie 2026”)" in page
+    assert 'value="Woonvisie 2025-2030"' in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.title, entry.version) == ("Woonvisie 2026", 2)
+    # Saving again, now based on version 2, keeps the second editor's text.
+    assert 'name="version" value="2"' in response.content.decode()
+    again = second.post(url, {**fields, "title": "Woonvisie 2025-2030", "version": 2})
+    assert again.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.title, entry.version) == ("Woonvisie 2025-2030", 3)
+
+
 def test_removing_an_entry_asks_first(world, concept, client_for):
     client = client_for(world.working_group)
     entry = concept.policy_basis.get()
