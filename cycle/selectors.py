@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, Subquery
 
 from agreements.access import AnyUser, framework_standing, user_membership, user_party
+from agreements.drafting.states import is_drafting
 from agreements.models import Framework, Membership, Party
 from agreements.selectors import framework_in_force, framework_to_extend
 from agreements.signing.selectors import AwaitingSignature, awaiting_signature
@@ -86,7 +87,8 @@ def framework_notice(cycle_year: CycleYear, user: AnyUser) -> FrameworkNotice | 
     if cycle_year_framework_in_force(cycle_year) is not None:
         return None
     year, own = cycle_year.plan_year, cycle_year.framework
-    if own.status == Framework.Status.CONCEPT and own.period_start <= year <= own.period_end:
+    # Concept, definitief concept or up for signing: being drafted until every party signed.
+    if is_drafting(own) and own.period_start <= year <= own.period_end:
         return FrameworkNotice(cycle_year=cycle_year, year=year, drafting=own)
     extend = (
         own

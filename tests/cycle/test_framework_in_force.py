@@ -201,6 +201,20 @@ def test_a_concept_that_covers_the_year_is_being_drafted(world, successor):
     assert "Huidig kader verlengen" not in page
 
 
+def test_a_definitief_concept_is_still_being_drafted(world, successor):
+    # Until every party has signed, the notice points at the framework being drafted; it does
+    # not send the working group to start yet another one.
+    Framework.objects.filter(pk=successor.pk).update(status="definitief_concept")
+    CycleYear.objects.filter(pk=world.cycle_year.pk).update(framework=successor)
+    page = (
+        client_of(world.users["werkgroep"])
+        .get(reverse("cycle:year-detail", args=[world.cycle_year.pk]))
+        .content.decode()
+    )
+    assert "het nieuwe kader wordt opgesteld" in page
+    assert "Nieuw kader opstellen" not in page
+
+
 def test_the_notice_costs_no_query_when_the_framework_is_in_force(world, django_assert_num_queries):
     from cycle.selectors import framework_notice
 
