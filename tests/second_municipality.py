@@ -28,14 +28,13 @@ from agreements.twofactor.services import demo_device_ensure
 from core.actors import DEMO_LOADER
 from cycle import services as cycle_services
 from cycle.models import CycleYear
-from tests.cycle.conftest import STEPS
+from tests.cycle.conftest import process_calendar_create
 from tests.factories import (
     AgreementFactory,
     FrameworkFactory,
     FrameworkSignatoryFactory,
     MunicipalityFactory,
     PartyFactory,
-    ProcessStepFactory,
     TargetFactory,
     TenantOrganisationFactory,
     ThemeFactory,
@@ -136,21 +135,7 @@ def second_municipality() -> SecondMunicipality:
         agreed_place="Mergelrade",
         parties=parties,
     )
-    for order, (label, deliverable, kind, month, day, next_year, statutory) in enumerate(
-        STEPS, start=1
-    ):
-        ProcessStepFactory(
-            framework=framework,
-            order=order,
-            period_label=label,
-            description=f"{deliverable}.",
-            deliverable=deliverable,
-            owner_kind=kind,
-            deadline_month=month,
-            deadline_day=day,
-            applies_to_next_year=next_year,
-            is_statutory=statutory,
-        )
+    process_calendar_create(framework)
     for order, username in enumerate(SIGNATORIES, start=1):
         user = users[username]
         FrameworkSignatoryFactory(

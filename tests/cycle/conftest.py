@@ -39,6 +39,26 @@ STEPS = [
     ("Vóór 15 december", "Jaarschijf ondertekend", "", 12, 15, True, True),
 ]
 
+
+def process_calendar_create(framework: Framework) -> None:
+    """The yearly process calendar of STEPS, as a framework's ProcessSteps."""
+    for order, (label, deliverable, kind, month, day, next_year, statutory) in enumerate(
+        STEPS, start=1
+    ):
+        ProcessStep.objects.create(
+            framework=framework,
+            order=order,
+            period_label=label,
+            description=f"{deliverable}.",
+            deliverable=deliverable,
+            owner_kind=kind,
+            deadline_month=month,
+            deadline_day=day,
+            applies_to_next_year=next_year,
+            is_statutory=statutory,
+        )
+
+
 ROLES = {
     "werkgroep": ("gemeente-kerkrade", "working_group"),
     "wethouder": ("gemeente-kerkrade", "signatory"),
@@ -94,21 +114,7 @@ def build_framework(parties: dict[str, Party], *, slug: str = "kerkrade-2021-202
         )
     theme2 = Theme.objects.create(framework=framework, number=2, title="Betaalbaarheid", slug="c")
     Agreement.objects.create(theme=theme2, number=1, title="Huurbeleid", text="y")
-    for order, (label, deliverable, kind, month, day, next_year, statutory) in enumerate(
-        STEPS, start=1
-    ):
-        ProcessStep.objects.create(
-            framework=framework,
-            order=order,
-            period_label=label,
-            description=f"{deliverable}.",
-            deliverable=deliverable,
-            owner_kind=kind,
-            deadline_month=month,
-            deadline_day=day,
-            applies_to_next_year=next_year,
-            is_statutory=statutory,
-        )
+    process_calendar_create(framework)
     return framework
 
 

@@ -22,14 +22,13 @@ from cycle.evaluation import services as es
 from cycle.jaarschijf import services as js
 from cycle.models import Jaarschijf
 from housing_stock.models import StockCount, StockSnapshot
-from tests.cycle.conftest import STEPS
+from tests.cycle.conftest import process_calendar_create
 from tests.factories import (
     AgreementFactory,
     FrameworkFactory,
     MembershipFactory,
     MunicipalityFactory,
     PartyFactory,
-    ProcessStepFactory,
     TargetFactory,
     ThemeFactory,
     indicator,
@@ -71,21 +70,7 @@ def elsewhere():
         period_end=2027,
         parties=[municipality, north, south],
     )
-    for order, (label, deliverable, kind, month, day, next_year, statutory) in enumerate(
-        STEPS, start=1
-    ):
-        ProcessStepFactory(
-            framework=framework,
-            order=order,
-            period_label=label,
-            description=f"{deliverable}.",
-            deliverable=deliverable,
-            owner_kind=kind,
-            deadline_month=month,
-            deadline_day=day,
-            applies_to_next_year=next_year,
-            is_statutory=statutory,
-        )
+    process_calendar_create(framework)
     theme = ThemeFactory(framework=framework, number=1, title="Wonen", slug="wonen")
     agreement = AgreementFactory(
         theme=theme, number=1, title="Toewijzen en bouwen", responsible=[north, south]
